@@ -1,0 +1,233 @@
+"""The demo consultation, built from the public record. Loaded by `manage.py load_demo`.
+
+Arguments summarise each side's published case and cite where it was made. Every person and
+organisation that signs in the demo is invented (example.org addresses), and says so.
+"""
+
+import datetime
+
+CONSULTATION = {
+    "slug": "police-facial-recognition",
+    "title": "Police use of facial recognition in England and Wales",
+    "question": (
+        "Should police in England and Wales use facial recognition more widely,"
+        " as the government urged in 2023?"
+    ),
+    "summary": (
+        "In October 2023 the Policing Minister urged police chiefs to double retrospective facial "
+        "recognition searches and to use live facial recognition more widely. Parliamentarians and "
+        "civil society groups asked for it to stop. Weigh the arguments and sign a statement."
+    ),
+    "background": (
+        "Facial recognition compares images of faces against a database. Police in England and Wales "
+        "use it in two main ways. Retrospective facial recognition searches still images, such as "
+        "frames from CCTV, against custody images after an event. Live facial recognition compares "
+        "the faces of people passing a camera, in real time, against a watch list.\n\n"
+        "On 29 October 2023 the Home Office announced that the Policing Minister had written to "
+        "police chiefs urging them to more than double the number of retrospective facial recognition "
+        "searches, to exceed 200,000 by May 2024, and to expand the use of live facial recognition. "
+        "The government's case is that the technology helps to catch people wanted for serious crimes "
+        "and to find missing people, that it has a sound legal basis, and that the images of people "
+        "who do not match a watch list are deleted.\n\n"
+        "Earlier that month, 65 members of the House of Commons and the House of Lords and 31 "
+        "organisations, among them Big Brother Watch, Liberty, Amnesty International and the Race "
+        "Equality Foundation, signed a joint statement calling on police and private companies to stop "
+        "using live facial recognition for public surveillance. One MP called live facial recognition "
+        '"a suspicionless mass surveillance tool".\n\n'
+        "This consultation hosts the strongest arguments on both sides, with their sources, and "
+        "statements that people and organisations can sign."
+    ),
+    "status": "open",
+}
+
+TIMELINE = [
+    (
+        datetime.date(2020, 8, 11),
+        "The Court of Appeal rules in R (Bridges) v Chief Constable of South Wales Police.",
+    ),
+    (
+        datetime.date(2023, 4, 5),
+        "The National Physical Laboratory publishes its study of the algorithm used by the Metropolitan "
+        "and South Wales police.",
+    ),
+    (
+        datetime.date(2023, 10, 6),
+        "65 parliamentarians and 31 organisations publish a joint statement against live facial recognition.",
+    ),
+    (
+        datetime.date(2023, 10, 29),
+        "The Home Office announces the Policing Minister's letter urging police to double searches.",
+    ),
+    (
+        datetime.date(2024, 5, 1),
+        "The date by which the letter asked for more than 200,000 retrospective searches.",
+    ),
+]
+
+SOURCES = {
+    "home-office": (
+        "Police urged to double AI-enabled facial recognition searches",
+        "https://www.gov.uk/government/news/police-urged-to-double-ai-enabled-facial-recognition-searches",
+        "Home Office",
+        datetime.date(2023, 10, 29),
+    ),
+    "bridges": (
+        "R (Bridges) v Chief Constable of South Wales Police, judgment",
+        "https://www.judiciary.uk/judgments/r-bridges-v-cc-south-wales-ors/",
+        "Court of Appeal",
+        datetime.date(2020, 8, 11),
+    ),
+    "npl": (
+        "Facial Recognition Technology in Law Enforcement: Equitability Study",
+        "https://science.police.uk/site/assets/files/3396/frt-equitability-study_mar2023.pdf",
+        "National Physical Laboratory",
+        datetime.date(2023, 4, 5),
+    ),
+    "joint-statement": (
+        "Stop facial recognition: the campaign and joint statement",
+        "https://bigbrotherwatch.org.uk/campaigns/stop-facial-recognition/",
+        "Big Brother Watch",
+        datetime.date(2023, 10, 6),
+    ),
+    "app": (
+        "Authorised Professional Practice: live facial recognition",
+        "https://www.college.police.uk/app/live-facial-recognition",
+        "College of Policing",
+        None,
+    ),
+    "ryder": (
+        "The Ryder Review: independent legal review of the governance of biometric data",
+        "https://www.adalovelaceinstitute.org/report/ryder-review-biometrics/",
+        "Ada Lovelace Institute",
+        datetime.date(2022, 6, 29),
+    ),
+}
+
+# (side, claim, explanation, source keys)
+ARGUMENTS = [
+    (
+        "for",
+        "It helps catch people wanted for serious crimes",
+        "The government says facial recognition lets officers identify suspects in minutes rather than "
+        "days, including people wanted for violent and sexual offences, and that doubling searches would "
+        "bring more offenders to justice.",
+        ["home-office"],
+    ),
+    (
+        "for",
+        "It can find missing and vulnerable people",
+        "Watch lists can include missing people and people at risk. The government cites finding missing "
+        "people as one of the technology's benefits.",
+        ["home-office", "app"],
+    ),
+    (
+        "for",
+        "The courts have confirmed a legal basis for its use",
+        "In the Bridges case the Court of Appeal accepted that police have a legal basis in common law and "
+        "data protection law to use the technology, and national guidance now sets out how deployments "
+        "must be authorised.",
+        ["bridges", "app"],
+    ),
+    (
+        "for",
+        "Images of people who do not match are deleted straight away",
+        "With live facial recognition, the biometric data of people who are not on the watch list is "
+        "deleted automatically and immediately, according to the government and national guidance.",
+        ["home-office", "app"],
+    ),
+    (
+        "for",
+        "Tested settings showed no significant difference between demographic groups",
+        "The National Physical Laboratory found that, at the threshold settings police use, the algorithm "
+        "showed no statistically significant differences in performance between demographic groups.",
+        ["npl"],
+    ),
+    (
+        "for",
+        "Retrospective searches make investigations faster",
+        "Searching CCTV stills against custody images replaces hours of manual review, letting "
+        "investigators spend their time on lines of inquiry rather than on scrolling footage.",
+        ["home-office"],
+    ),
+    (
+        "against",
+        "It is suspicionless mass surveillance of everyone who passes a camera",
+        "Live facial recognition scans the face of every person in range, not only people suspected of a "
+        "crime. The joint statement of 65 parliamentarians and 31 organisations calls for its use for "
+        "public surveillance to stop.",
+        ["joint-statement"],
+    ),
+    (
+        "against",
+        "Parliament has never voted on it",
+        "There is no specific law authorising police facial recognition. An independent legal review "
+        "recommended new primary legislation and a regulator before wider use.",
+        ["ryder"],
+    ),
+    (
+        "against",
+        "The Court of Appeal found one force's use unlawful",
+        "In Bridges the court held that South Wales Police's use breached privacy rights, data protection "
+        "law and the public sector equality duty, because too much was left to officers' discretion.",
+        ["bridges"],
+    ),
+    (
+        "against",
+        "Accuracy depends on settings that forces choose",
+        "The same study found differences between demographic groups at lower threshold settings. Whether "
+        "a deployment is fair depends on configuration choices the public cannot see.",
+        ["npl"],
+    ),
+    (
+        "against",
+        "It deters people from protesting and gathering",
+        "Knowing that faces are scanned and matched may discourage people from attending protests or "
+        "places of worship, with effects on rights of assembly and expression.",
+        ["joint-statement"],
+    ),
+    (
+        "against",
+        "Watch lists can include people not wanted for any crime",
+        "National guidance allows watch lists to include categories beyond people wanted by the courts, "
+        "which widens who may be stopped after a match.",
+        ["app", "joint-statement"],
+    ),
+]
+
+STATEMENT = {
+    "slug": "pause-live-facial-recognition",
+    "title": "Pause live facial recognition until Parliament has voted on it",
+    "kind": "open_letter",
+    "stance": "against",
+    "status": "open",
+    "milestones": [100, 1_000, 10_000, 100_000],
+    "text": (
+        "To the Home Secretary,\n\n"
+        "Police forces in England and Wales have been urged to expand live facial recognition, which "
+        "scans the faces of everyone who passes a camera. No Act of Parliament authorises it, and the "
+        "Court of Appeal has found one force's use of it unlawful.\n\n"
+        "We ask you to pause the use of live facial recognition by police until Parliament has debated "
+        "and voted on a law that sets out when it may be used, who may be put on a watch list, and who "
+        "oversees it.\n\n"
+        "A technology that can identify anyone in a crowd should rest on a decision by Parliament, not on "
+        "guidance alone."
+    ),
+}
+
+DEMO_ORGANISATIONS = [
+    (
+        "Example Rights Network (fictional)",
+        "https://example.org/rights-network",
+        "An invented civil liberties group, used to show how organisations appear on this site.",
+    ),
+    (
+        "Sample Community Trust (fictional)",
+        "https://example.org/community-trust",
+        "An invented community charity, used to show how organisations appear on this site.",
+    ),
+]
+
+DEMO_NOTABLE = [("Alex Example", "Councillor, Exampleton Borough Council (fictional)")]
+
+FIRST_NAMES = ["Ada", "Bryn", "Cerys", "Dev", "Efa", "Femi", "Gwen", "Hari", "Ifor", "Jo"]
+LAST_NAMES = ["Sample", "Tester", "Placeholder", "Demo"]

@@ -1,0 +1,118 @@
+"""Load the demo consultation. Safe to run any number of times: it converges, never duplicates."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+
+from consult import demo
+from consult.models import Argument, Consultation, Organisation, Signature, Statement
+
+
+class Command(BaseCommand):
+    help = "Load the demo consultation on police facial recognition (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        consultation = load_consultation()
+        editor = load_editor()
+        load_arguments(consultation, editor)
+        statement = load_statement(consultation)
+        load_signatures(statement)
+        counts = statement.counts()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: “{consultation.title}”, {consultation.arguments.count()} arguments, "
+                f"statement “{statement.title}” with {counts.total} signatures."
+            )
+        )
+
+
+def load_consultation() -> Consultation:
+    fields = dict(demo.CONSULTATION)
+    consultation, _ = Consultation.objects.update_or_create(slug=fields.pop("slug"), defaults=fields)
+    for date, title in demo.TIMELINE:
+        consultation.timeline.update_or_create(date=date, defaults={"title": title})
+    for title, url, publisher, published_on in demo.SOURCES.values():
+        consultation.sources.update_or_create(
+            url=url, defaults={"title": title, "publisher": publisher, "published_on": published_on}
+        )
+    return consultation
+
+
+def load_editor():
+    editor, created = get_user_model().objects.get_or_create(
+        email="editors@example.org", defaults={"display_name": "Consult editors (demo)"}
+    )
+    if created:
+        editor.set_unusable_password()
+        editor.save(update_fields=["password"])
+    return editor
+
+
+def load_arguments(consultation: Consultation, editor) -> None:
+    for side, claim, explanation, source_keys in demo.ARGUMENTS:
+        argument, created = Argument.objects.update_or_create(
+            consultation=consultation,
+            claim=claim,
+            defaults={"side": side, "explanation": explanation, "author": editor},
+        )
+        if created:
+            argument.publish()
+        for key in source_keys:
+            title, url, _publisher, _date = demo.SOURCES[key]
+            argument.sources.update_or_create(url=url, defaults={"title": title})
+
+
+def load_statement(consultation: Consultation) -> Statement:
+    fields = dict(demo.STATEMENT)
+    statement, _ = Statement.objects.update_or_create(
+        slug=fields.pop("slug"), defaults={**fields, "consultation": consultation}
+    )
+    return statement
+
+
+def load_signatures(statement: Statement) -> None:
+    for name, website, description in demo.DEMO_ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(
+            slug=slugify(name),
+            defaults={"name": name, "website": website, "description": description, "status": "verified"},
+        )
+        sign(statement, name, f"contact@{organisation.slug}.example.org", organisation=organisation)
+    for name, role in demo.DEMO_NOTABLE:
+        signature = sign(statement, name, f"{slugify(name)}@example.org", public_role=role)
+        signature.set_role_status(Signature.RoleStatus.VERIFIED)
+    names = itertools.product(demo.FIRST_NAMES, demo.LAST_NAMES)
+    for number, (first, last) in enumerate(names):
+        sign(
+            statement,
+            f"{first} {last}",
+            f"{first}.{last}.{number}@example.org".lower(),
+            listed=number % 3 == 0,
+        )
+
+
+def sign(statement: Statement, name: str, email: str, *, organisation=None, public_role="", listed=True):
+    kind = Signature.Kind.INDIVIDUAL
+    if organisation:
+        kind = Signature.Kind.ORGANISATION
+    elif public_role:
+        kind = Signature.Kind.NOTABLE
+    signature, _ = Signature.objects.live().get_or_create(
+        statement=statement,
+        email_normalised=email,
+        defaults={
+            "name": name,
+            "email": email,
+            "kind": kind,
+            "organisation": organisation,
+            "public_role": public_role,
+            "role_status": Signature.RoleStatus.PENDING if public_role else "",
+            "show_name": listed,
+        },
+    )
+    if signature.state == Signature.State.PENDING:
+        signature.confirm()
+    return signature

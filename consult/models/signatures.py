@@ -1,0 +1,285 @@
+import logging
+import random
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consult.models.organisations import Organisation
+from consult.models.statements import Counts, Statement
+
+logger = logging.getLogger(__name__)
+
+
+class SignatureQuerySet(models.QuerySet):
+    def counted(self) -> "SignatureQuerySet":
+        """Signatures that count: confirmed and not held."""
+        return self.filter(state=Signature.State.CONFIRMED, hold=Signature.Hold.NONE)
+
+    def live(self) -> "SignatureQuerySet":
+        return self.exclude(state=Signature.State.WITHDRAWN)
+
+    def listed(self) -> "SignatureQuerySet":
+        """Counted signatures whose signer chose to be listed publicly."""
+        return self.counted().filter(show_name=True)
+
+    def held_as_suspect(self) -> "SignatureQuerySet":
+        return self.filter(hold=Signature.Hold.SUSPECT, state=Signature.State.CONFIRMED)
+
+    def notable_awaiting_verification(self) -> "SignatureQuerySet":
+        return self.filter(role_status=Signature.RoleStatus.PENDING).exclude(state=Signature.State.WITHDRAWN)
+
+
+class Signature(models.Model):
+    """One person or organisation signing one statement.
+
+    It counts only while it is confirmed and not held. Every change of state goes through
+    `_change()`, which moves the statement's counters in the same transaction.
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        ORGANISATION = "organisation", _("On behalf of an organisation")
+        NOTABLE = "notable", _("Holder of a public role")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        INVALIDATED = "invalidated", _("Invalidated")
+
+    class Hold(models.TextChoices):
+        NONE = "", _("Not held")
+        SUSPECT = "suspect", _("Held as suspect")
+        UNVERIFIED_ORGANISATION = "organisation", _("Held until the organisation is verified")
+
+    class RoleStatus(models.TextChoices):
+        NONE = "", _("No public role")
+        PENDING = "pending", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REFUSED = "refused", _("Refused")
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="signatures")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.INDIVIDUAL)
+    state = models.CharField(_("state"), max_length=12, choices=State, default=State.PENDING)
+    hold = models.CharField(_("hold"), max_length=12, choices=Hold, default=Hold.NONE, blank=True)
+    name = models.CharField(_("full name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    email_normalised = models.CharField(_("normalised email"), max_length=254)
+    postcode = models.CharField(_("postcode"), max_length=8, blank=True)
+    show_name = models.BooleanField(_("name listed publicly"), default=False)
+    wants_updates = models.BooleanField(_("wants email updates"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="signatures"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+    public_role = models.CharField(_("public role"), max_length=200, blank=True)
+    role_status = models.CharField(
+        _("role verification"), max_length=10, choices=RoleStatus, default=RoleStatus.NONE, blank=True
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+    ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("signed"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    invalidation_reason = models.TextField(_("reason for invalidation"), blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            # One live signature per person (normalised email) per statement.
+            models.UniqueConstraint(
+                fields=["statement", "email_normalised"],
+                condition=~Q(state="withdrawn"),
+                name="one_live_signature_per_email",
+            ),
+            # An organisation signs a statement once.
+            models.UniqueConstraint(
+                fields=["statement", "organisation"],
+                condition=Q(kind="organisation") & ~Q(state="withdrawn"),
+                name="one_live_signature_per_organisation",
+            ),
+            # An organisation's signature names the organisation; nobody else's does.
+            models.CheckConstraint(
+                condition=Q(kind="organisation", organisation__isnull=False) | ~Q(kind="organisation"),
+                name="organisation_signature_names_organisation",
+            ),
+        ]
+        indexes = [
+            # Public lists of signers and the moderators' lists, newest first.
+            models.Index(fields=["statement", "state", "-created_at"], name="signature_listing"),
+            # Reconciliation and fraud clean-up count by statement, state and hold.
+            models.Index(fields=["statement", "state", "hold"], name="signature_counting"),
+            # Retention: pending signatures past their deadline.
+            models.Index(fields=["state", "created_at"], name="signature_retention"),
+            # "My signatures", found by email.
+            models.Index(fields=["email_normalised"], name="signature_by_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.statement}"
+
+    @property
+    def counted_as(self) -> str | None:
+        """The counter this signature adds to, or None while it does not count."""
+        if self.state != self.State.CONFIRMED or self.hold != self.Hold.NONE:
+            return None
+        if self.kind == self.Kind.NOTABLE and self.role_status != self.RoleStatus.VERIFIED:
+            return self.Kind.INDIVIDUAL
+        return self.kind
+
+    def _change(self, **changes) -> bool:
+        """Apply changes to this signature and move the counters to match, atomically.
+
+        The row is locked first, so two requests changing one signature at once (a double
+        click on "confirm") move the counters once. Returns whether anything changed.
+        """
+        with transaction.atomic():
+            current = Signature.objects.select_for_update().get(pk=self.pk)
+            if all(getattr(current, field) == value for field, value in changes.items()):
+                return False
+            before = current.counted_as
+            for field, value in changes.items():
+                setattr(current, field, value)
+            current.save(update_fields=list(changes))
+            after = current.counted_as
+            if before != after:
+                if before:
+                    SignatureCounter.add(self.statement_id, before, -1)
+                if after:
+                    SignatureCounter.add(self.statement_id, after, 1)
+        for field, value in changes.items():
+            setattr(self, field, value)
+        return True
+
+    def confirm(self) -> bool:
+        if self.state != self.State.PENDING:
+            return False
+        return self._change(state=self.State.CONFIRMED, confirmed_at=timezone.now())
+
+    def withdraw(self) -> bool:
+        if self.state == self.State.WITHDRAWN:
+            return False
+        return self._change(state=self.State.WITHDRAWN, withdrawn_at=timezone.now())
+
+    def invalidate(self, reason: str) -> bool:
+        return self._change(state=self.State.INVALIDATED, invalidation_reason=reason)
+
+    def release(self) -> bool:
+        """Lift a hold (a moderator found the signature genuine)."""
+        return self._change(hold=self.Hold.NONE)
+
+    def set_role_status(self, status: str) -> bool:
+        return self._change(role_status=status)
+
+
+class SignatureCounter(models.Model):
+    """Sharded counters of counted signatures: the source of every count the site shows.
+
+    Adding 1 to a single row per statement makes every confirmation on a popular statement
+    queue behind one row lock. Instead each confirmation adds to one of SHARDS rows chosen at
+    random, in the same transaction as the signature's change of state, so a count is exact
+    the moment the transaction commits and concurrent confirmations rarely wait for each other.
+    Reading a count sums at most SHARDS rows per kind; `reconcile()` corrects any drift.
+    """
+
+    SHARDS = 16
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="counters")
+    kind = models.CharField(max_length=12, choices=Signature.Kind)
+    shard = models.PositiveSmallIntegerField()
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("signature counter")
+        verbose_name_plural = _("signature counters")
+        constraints = [
+            # One row per shard per kind per statement, so adding never creates duplicates.
+            models.UniqueConstraint(fields=["statement", "kind", "shard"], name="one_counter_per_shard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}/{self.kind}/{self.shard}: {self.count}"
+
+    @classmethod
+    def ensure_rows(cls, statement_id: int) -> None:
+        cls.objects.bulk_create(
+            [
+                cls(statement_id=statement_id, kind=kind, shard=shard)
+                for kind in Signature.Kind.values
+                for shard in range(cls.SHARDS)
+            ],
+            ignore_conflicts=True,
+        )
+
+    @classmethod
+    def add(cls, statement_id: int, kind: str, delta: int) -> None:
+        shard = random.randrange(cls.SHARDS)
+        rows = cls.objects.filter(statement_id=statement_id, kind=kind, shard=shard)
+        if not rows.update(count=F("count") + delta):
+            cls.ensure_rows(statement_id)
+            rows.update(count=F("count") + delta)
+
+    @classmethod
+    def counts_for(cls, statement_id: int) -> Counts:
+        totals = dict(
+            cls.objects.filter(statement_id=statement_id)
+            .values_list("kind")
+            .annotate(total=Sum("count"))
+            .values_list("kind", "total")
+        )
+        return Counts(
+            individuals=totals.get(Signature.Kind.INDIVIDUAL, 0),
+            organisations=totals.get(Signature.Kind.ORGANISATION, 0),
+            notable=totals.get(Signature.Kind.NOTABLE, 0),
+        )
+
+    @classmethod
+    def reconcile(cls, statement_id: int) -> int:
+        """Recount a statement's signatures from their rows and correct the counters.
+
+        Locks every counter row of the statement first: a confirmation that has not yet added
+        to its counter waits, and adds after the recount, so nothing is counted twice or lost.
+        Two reconciliations of one statement run one after the other. Returns the drift found.
+        """
+        cls.ensure_rows(statement_id)
+        with transaction.atomic():
+            list(cls.objects.select_for_update().filter(statement_id=statement_id))
+            shown = cls.counts_for(statement_id)
+            actual = cls._count_rows(statement_id)
+            drift = actual.total - shown.total
+            if actual != shown:
+                for kind, total in [
+                    (Signature.Kind.INDIVIDUAL, actual.individuals),
+                    (Signature.Kind.ORGANISATION, actual.organisations),
+                    (Signature.Kind.NOTABLE, actual.notable),
+                ]:
+                    cls.objects.filter(statement_id=statement_id, kind=kind).update(count=0)
+                    cls.objects.filter(statement_id=statement_id, kind=kind, shard=0).update(count=total)
+                logger.warning(
+                    "Reconciled counts of statement %s: shown %s, actual %s", statement_id, shown, actual
+                )
+        return drift
+
+    @staticmethod
+    def _count_rows(statement_id: int) -> Counts:
+        counted = Signature.objects.counted().filter(statement_id=statement_id)
+        notable_verified = Q(kind=Signature.Kind.NOTABLE, role_status=Signature.RoleStatus.VERIFIED)
+        totals = counted.aggregate(
+            organisations=Count("pk", filter=Q(kind=Signature.Kind.ORGANISATION)),
+            notable=Count("pk", filter=notable_verified),
+            all=Count("pk"),
+        )
+        return Counts(
+            individuals=totals["all"] - totals["organisations"] - totals["notable"],
+            organisations=totals["organisations"],
+            notable=totals["notable"],
+        )

@@ -1,0 +1,100 @@
+"""The public reading pages: home, consultation, argument and statement."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from consult.models import Argument, Consultation, Side, Signature, Statement
+
+ORDERINGS = {
+    "endorsed": ("-endorsement_count", "-published_at"),
+    "convincing": ("-persuaded_count", "-endorsement_count", "-published_at"),
+    "newest": ("-published_at",),
+}
+
+
+def get_public_consultation(slug: str) -> Consultation:
+    return get_object_or_404(Consultation.objects.public(), slug=slug)
+
+
+def get_public_statement(slug: str) -> Statement:
+    return get_object_or_404(
+        Statement.objects.public().select_related("consultation", "proposed_by"), slug=slug
+    )
+
+
+def get_published_argument(consultation: Consultation, pk: int) -> Argument:
+    arguments = consultation.arguments.published().with_endorsements()
+    return get_object_or_404(arguments.select_related("author", "organisation", "answers"), pk=pk)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    consultations = Consultation.objects.public().prefetch_related(
+        Prefetch("statements", queryset=Statement.objects.public(), to_attr="public_statements")
+    )
+    return render(request, "consult/home.html", {"consultations": consultations})
+
+
+def published_arguments(consultation: Consultation, ordering: str):
+    arguments = (
+        consultation.arguments.published()
+        .with_endorsements()
+        .select_related("author", "organisation", "answers")
+        .prefetch_related("sources", "answered_by")
+        .order_by(*ORDERINGS[ordering])
+    )
+    return {side: [a for a in arguments if a.side == side] for side in Side.values}
+
+
+def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = get_public_consultation(slug)
+    ordering = request.GET.get("order", "endorsed")
+    if ordering not in ORDERINGS:
+        ordering = "endorsed"
+    arguments = published_arguments(consultation, ordering)
+    context = {
+        "consultation": consultation,
+        "arguments_for": arguments[Side.FOR],
+        "arguments_against": arguments[Side.AGAINST],
+        "ordering": ordering,
+        "orderings": [
+            ("endorsed", "Most endorsed"),
+            ("convincing", "Most convincing to the other side"),
+            ("newest", "Newest"),
+        ],
+        "statements": consultation.statements.public(),
+    }
+    return render(request, "consult/consultation_detail.html", context)
+
+
+def argument_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    consultation = get_public_consultation(slug)
+    argument = get_published_argument(consultation, pk)
+    context = {
+        "consultation": consultation,
+        "argument": argument,
+        "replies": argument.answered_by.published()
+        .with_endorsements()
+        .select_related("author", "organisation"),
+    }
+    return render(request, "consult/argument_detail.html", context)
+
+
+def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = get_public_statement(slug)
+    counts = statement.counts()
+    counted = statement.signatures.counted().select_related("organisation")
+    context = {
+        "statement": statement,
+        "counts": counts,
+        "next_milestone": statement.next_milestone(counts.total),
+        "organisations": counted.filter(kind=Signature.Kind.ORGANISATION).order_by("organisation__name"),
+        "notable": counted.filter(
+            kind=Signature.Kind.NOTABLE, role_status=Signature.RoleStatus.VERIFIED
+        ).order_by("name"),
+        "listed": counted.filter(kind=Signature.Kind.INDIVIDUAL, show_name=True).order_by("-confirmed_at")[
+            :50
+        ],
+        "corrections": statement.corrections.all(),
+    }
+    return render(request, "consult/statement_detail.html", context)

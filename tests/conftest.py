@@ -1,0 +1,67 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from config import celery_app
+from tests.factories import ConsultationFactory, StatementFactory, UserFactory
+
+# CI sets this so that a test whose service is missing fails instead of being skipped.
+REQUIRE_SERVICES = os.environ.get("CONSULT_REQUIRE_SERVICES") == "1"
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip (on a bare machine) or fail (in CI) a test whose service is not there."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (CONSULT_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+def pytest_report_header(config) -> list[str]:
+    return [
+        f"database: {connection.vendor} ({connection.settings_dict['NAME']})",
+        f"services required: {'yes' if REQUIRE_SERVICES else 'no (tests needing them are skipped)'}",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Unit tests run tasks in-process; tests with a real worker switch this off themselves."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rate limits and cached counts do not leak)."""
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(verified=True)
+
+
+@pytest.fixture
+def unverified_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="root@example.org", is_staff=True, is_superuser=True, verified=True)
+
+
+@pytest.fixture
+def consultation(db):
+    return ConsultationFactory()
+
+
+@pytest.fixture
+def statement(consultation):
+    return StatementFactory(consultation=consultation)
