@@ -182,6 +182,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Consult <no-reply@lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SIGN_RATE_LIMIT = env.str("SIGN_RATE_LIMIT", default="10/h")
+# Other POSTs (confirm, resend, argument, endorse, report, unsubscribe) share one generous limit.
+FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
+# Behind a trusted proxy, the META key of the header carrying the client IP
+# (for example HTTP_X_FORWARDED_FOR). Unset: REMOTE_ADDR, which nobody can forge.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 
 # Security headers. Behind a proxy that terminates TLS, set SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

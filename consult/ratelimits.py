@@ -1,0 +1,53 @@
+"""Per-client rate limits, kept in the cache (Redis in production), and the client's address.
+
+The client IP is read from REMOTE_ADDR unless CLIENT_IP_HEADER names a header set by a proxy the
+operator trusts; a forged X-Forwarded-For from anyone else changes nothing. IPs are never stored
+raw: `ip_hash()` gives a keyed hash for abuse analysis.
+"""
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'10/h' -> (10, 3600). Raises ValueError on anything else."""
+    count, _, period = rate.partition("/")
+    if period not in PERIODS or not count.isdigit():
+        raise ValueError(f"A rate looks like 10/h (per s, m, h or d), not {rate!r}.")
+    return int(count), PERIODS[period]
+
+
+def client_ip(request: HttpRequest) -> str:
+    header = settings.CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        # A proxy appends the address it saw last: the rightmost entry is the one it vouches for.
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def ip_hash(ip: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def is_limited(request: HttpRequest, scope: str, rate: str) -> bool:
+    """Count this request against `scope` for its client; True once over the rate.
+
+    Fixed windows: simple, one cache round trip, and good enough to stop floods.
+    """
+    limit, period = parse_rate(rate)
+    window = int(time.time() // period)
+    key = f"ratelimit:{scope}:{ip_hash(client_ip(request))}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # Expired between add and incr.
+        cache.set(key, 1, timeout=period + 1)
+        hits = 1
+    return hits > limit
