@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -7,17 +5,8 @@ from django.db import connection
 from config import celery_app
 from tests.factories import ConsultationFactory, StatementFactory, UserFactory
 
-# CI sets this so that a test whose service is missing fails instead of being skipped.
-REQUIRE_SERVICES = os.environ.get("CONSULT_REQUIRE_SERVICES") == "1"
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip (on a bare machine) or fail (in CI) a test whose service is not there."""
-    if available:
-        return
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{reason} (CONSULT_REQUIRE_SERVICES=1 forbids skipping)")
-    pytest.skip(reason)
+# The real-service fixtures, and `require`, which tests also import from here.
+from tests.services import REQUIRE_SERVICES, browser, celery_worker, page, require, smtp_server  # noqa: F401
 
 
 def pytest_report_header(config) -> list[str]:
