@@ -32,7 +32,8 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 INSTALLED_APPS = [
     "accounts",
     "consult",
-    "django.contrib.admin",
+    # Django's admin, as the moderators' back office (two-factor login required).
+    "consult.apps.ModerationAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -41,9 +41,17 @@ def unverified_user(db):
     return UserFactory()
 
 
+def with_mfa(user):
+    """Give a staff account a TOTP authenticator: the admin opens only to staff who have one."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP, defaults={"data": {}})
+    return user
+
+
 @pytest.fixture
 def superuser(db):
-    return UserFactory(email="root@example.org", is_staff=True, is_superuser=True, verified=True)
+    return with_mfa(UserFactory(email="root@example.org", is_staff=True, is_superuser=True, verified=True))
 
 
 @pytest.fixture

@@ -28,3 +28,29 @@ def test_admin_login_goes_through_allauth(client):
 def test_admin_refuses_a_logged_in_non_staff_user(client, user):
     client.force_login(user)
     assert client.get(reverse("admin:login")).status_code == 403
+
+
+def test_staff_without_two_factor_authentication_are_sent_to_set_it_up(client):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True, verified=True)
+    client.force_login(staff)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+    changelist = reverse("admin:consult_signature_changelist")
+    assert client.get(changelist).status_code == 302
+
+
+def test_admin_index_shows_what_awaits_action(client, superuser, statement):
+    from consult.models import Signature
+
+    ArgumentFactory(consultation=statement.consultation, status="pending")
+    SignatureFactory(statement=statement, hold=Signature.Hold.SUSPECT).confirm()
+    client.force_login(superuser)
+    response = client.get(reverse("admin:index"))
+    queues = {str(queue.label): queue.count for queue in response.context["queues"]}
+    assert queues["Arguments awaiting moderation"] == 1
+    assert queues["Signatures held as suspect"] == 1
+    assert queues["Organisations awaiting verification"] == 0
+    assert "?status__exact=pending" in response.content.decode()
