@@ -1,6 +1,11 @@
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from consult.models.moderation import ModerationDecision
+from consult.slugs import unique_slug
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -9,6 +14,9 @@ class OrganisationQuerySet(models.QuerySet):
 
     def awaiting_verification(self) -> "OrganisationQuerySet":
         return self.filter(status=Organisation.Status.PENDING)
+
+    def of_member(self, user) -> "OrganisationQuerySet":
+        return self.filter(memberships__user=user)
 
 
 class Organisation(models.Model):
@@ -44,9 +52,72 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("organisation_detail", args=[self.slug])
+
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def signature_key(self) -> str:
+        """The `email_normalised` of the organisation's signatures (as the sign form sets it).
+
+        Keyed on the organisation rather than on a member's address, so the member who signs
+        for it can still sign in their own name.
+        """
+        return f"organisation:{self.pk}"
+
+    @classmethod
+    def register(cls, *, name: str, website: str, description: str, created_by, role: str) -> "Organisation":
+        """Create an organisation awaiting verification, with its creator as its first member."""
+        for _attempt in range(3):
+            slug = unique_slug(cls, name, fallback="organisation")
+            try:
+                with transaction.atomic():
+                    organisation = cls.objects.create(
+                        name=name, slug=slug, website=website, description=description, created_by=created_by
+                    )
+                    organisation.memberships.create(user=created_by, role=role)
+                    return organisation
+            except IntegrityError:  # Another registration took the same slug a moment before.
+                continue
+        raise IntegrityError("No free slug for this organisation after 3 attempts.")
+
+    def has_member(self, user) -> bool:
+        return user.is_authenticated and self.memberships.filter(user=user).exists()
+
+    def add_member(self, user, role: str) -> "Membership":
+        return self.memberships.create(user=user, role=role)
+
+    def verify(self, moderator, reason: str) -> int:
+        """Verify the organisation and count the signatures held until now. Returns how many."""
+        from consult.models.signatures import Signature  # It imports this module.
+
+        held = self.signatures.filter(hold=Signature.Hold.UNVERIFIED_ORGANISATION)
+        with transaction.atomic():
+            if not self.is_verified:
+                self.status = self.Status.VERIFIED
+                self.verified_at = timezone.now()
+            self.save(update_fields=["status", "verified_at"])
+            # One by one through release(), so each signature moves the counters exactly once.
+            released = sum(signature.release() for signature in held)
+            ModerationDecision.record(moderator, self, "verify organisation", reason)
+        return released
+
+    def refuse(self, moderator, reason: str) -> None:
+        """Refuse verification.
+
+        Signatures held for this organisation stay held (never counted, never listed) rather
+        than being invalidated: a refusal is often "not yet" (a missing document), and verifying
+        later then counts them without anyone signing again. Moderators who judge them fraudulent
+        invalidate them from the signature list, with their own reason.
+        """
+        with transaction.atomic():
+            self.status = self.Status.REFUSED
+            self.verified_at = None
+            self.save(update_fields=["status", "verified_at"])
+            ModerationDecision.record(moderator, self, "refuse organisation", reason)
 
 
 class Membership(models.Model):
@@ -67,3 +138,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}, {self.organisation})"
+
+    def leave(self) -> bool:
+        """End this membership, unless it is the last one: someone must be able to act for it."""
+        with transaction.atomic():
+            members = Membership.objects.select_for_update().filter(organisation_id=self.organisation_id)
+            if len(members) <= 1:
+                return False
+            self.delete()
+        return True

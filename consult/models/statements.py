@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from consult.models.arguments import Side
 from consult.models.consultations import Consultation
+from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Organisation
+from consult.slugs import unique_slug
 
 
 def default_milestones() -> list[int]:
@@ -76,6 +79,14 @@ class Statement(models.Model):
         related_name="proposed_statements",
         help_text=_("The organisation that proposed it, shown as its author and first signatory."),
     )
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The member who proposed it; the organisation's first signature uses their email."),
+    )
     milestones = models.JSONField(_("milestones"), default=default_milestones)
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
@@ -116,6 +127,78 @@ class Statement(models.Model):
 
     def has_signatures(self) -> bool:
         return self.signatures.filter(state="confirmed").exists()
+
+    @classmethod
+    def propose(cls, *, organisation: Organisation, proposer, **fields) -> "Statement":
+        """A statement proposed by a member of an organisation, awaiting a moderator's approval."""
+        for _attempt in range(3):
+            slug = unique_slug(cls, fields["title"], fallback="statement")
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(
+                        slug=slug,
+                        status=cls.Status.PROPOSED,
+                        proposed_by=organisation,
+                        proposer=proposer,
+                        **fields,
+                    )
+            except IntegrityError:  # Another proposal took the same slug a moment before.
+                continue
+        raise IntegrityError("No free slug for this statement after 3 attempts.")
+
+    def approve(self, moderator, reason: str) -> None:
+        """Open a proposed statement for signing, its organisation signing first.
+
+        The organisation's signature is made for the member who proposed it (or, if they have
+        gone, its longest-standing member) and confirmed through `confirm()`, so it is counted.
+        """
+        from consult.models.signatures import Signature  # It imports this module.
+
+        if self.status != self.Status.PROPOSED:
+            raise ValidationError(_("Only a proposed statement can be approved."))
+        organisation = self.proposed_by
+        if organisation is not None and not organisation.is_verified:
+            raise ValidationError(_("Its organisation is not verified."))
+        signer = self._first_signatory_member()
+        if organisation is not None and signer is None:
+            raise ValidationError(_("Its organisation has no member to sign for it."))
+        try:
+            with transaction.atomic():
+                self.status = self.Status.OPEN
+                self.decision_reason = reason
+                self.save(update_fields=["status", "decision_reason", "updated_at"])
+                if organisation is not None:
+                    signature = Signature.objects.create(
+                        statement=self,
+                        kind=Signature.Kind.ORGANISATION,
+                        organisation=organisation,
+                        name=organisation.name[: Signature._meta.get_field("name").max_length],
+                        email=signer.email,
+                        email_normalised=organisation.signature_key,
+                        user=signer,
+                    )
+                    signature.confirm()
+                ModerationDecision.record(moderator, self, "approve statement", reason)
+        except IntegrityError as error:  # The organisation already has a live signature on it.
+            self.refresh_from_db(fields=["status", "decision_reason"])
+            raise ValidationError(_("Its organisation has already signed it.")) from error
+
+    def reject(self, moderator, reason: str) -> None:
+        if self.status != self.Status.PROPOSED:
+            raise ValidationError(_("Only a proposed statement can be rejected."))
+        with transaction.atomic():
+            self.status = self.Status.REJECTED
+            self.decision_reason = reason
+            self.save(update_fields=["status", "decision_reason", "updated_at"])
+            ModerationDecision.record(moderator, self, "reject statement", reason)
+
+    def _first_signatory_member(self):
+        if self.proposed_by is None:
+            return None
+        memberships = self.proposed_by.memberships.select_related("user").order_by("created_at", "pk")
+        proposer = memberships.filter(user_id=self.proposer_id).first() if self.proposer_id else None
+        first = proposer or memberships.first()
+        return first.user if first else None
 
     def correct_text(self, new_text: str, reason: str, corrected_by) -> "StatementCorrection":
         """Change the text of a signed statement, keeping the old text on the public record."""
