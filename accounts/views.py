@@ -1,0 +1,58 @@
+"""The account pages that are the site's own (allauth provides the rest): "My signatures"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from consult.addresses import normalise_email
+from consult.forms.signing import UpdatesForm
+from consult.models import ConsentEvent, Signature
+
+
+def signatures_of(user):
+    """A user's signatures: signed while logged in, or with their address once it is verified."""
+    mine = Q(user=user)
+    if user.has_verified_email:
+        mine |= Q(email_normalised=normalise_email(user.email))
+    return Signature.objects.filter(mine)
+
+
+def get_own_signature(user, pk: int) -> Signature:
+    return get_object_or_404(signatures_of(user), pk=pk)
+
+
+@require_GET
+@login_required
+def my_signatures(request: HttpRequest) -> HttpResponse:
+    signatures = (
+        signatures_of(request.user).select_related("statement", "organisation").order_by("-created_at")
+    )
+    return render(request, "account/my_signatures.html", {"signatures": signatures})
+
+
+@require_POST
+@login_required
+def withdraw_signature(request: HttpRequest, pk: int) -> HttpResponse:
+    signature = get_own_signature(request.user, pk)
+    if signature.withdraw():
+        messages.success(
+            request, _("Your signature on “%(title)s” is withdrawn.") % {"title": signature.statement.title}
+        )
+    return redirect("my_signatures")
+
+
+@require_POST
+@login_required
+def change_signature_updates(request: HttpRequest, pk: int) -> HttpResponse:
+    signature = get_own_signature(request.user, pk)
+    form = UpdatesForm(request.POST)
+    form.is_valid()  # A checkbox cannot be invalid: absent is "off".
+    wants_updates = form.cleaned_data.get("wants_updates", False)
+    if wants_updates != signature.wants_updates:
+        ConsentEvent.record(signature, wants_updates, ConsentEvent.Source.ACCOUNT)
+    messages.success(request, _("Your email preference is saved."))
+    return redirect("my_signatures")

@@ -1,0 +1,62 @@
+"""Email addresses and UK postcodes: what a petition site accepts, and one canonical form of each."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+# Outward code (area, district) and inward code (sector, unit); GIR 0AA is the one historic oddity.
+POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA)$")
+
+
+def normalise_email(address: str) -> str:
+    """The form used to tell whether two addresses reach the same person.
+
+    Case never matters in practice; Gmail also ignores dots and anything after a plus in the
+    local part, and googlemail.com is gmail.com.
+    """
+    local, _at, domain = address.strip().lower().rpartition("@")
+    if domain in GMAIL_DOMAINS:
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def check_deliverable(address: str) -> None:
+    """Refuse addresses Django's validator accepts that no member of the public could use."""
+    domain = address.rpartition("@")[2].lower()
+    if domain.startswith("["):
+        raise ValidationError(_("Enter an email address with a domain name, not an IP address."), "literal")
+    if "." not in domain.strip(".") or domain == "localhost" or domain.endswith((".localhost", ".")):
+        raise ValidationError(
+            _("Enter an email address with a full domain, like name@example.org."), "domain"
+        )
+
+
+def is_disposable(address: str) -> bool:
+    """Whether the address is at a throwaway-mailbox domain (or a subdomain of one)."""
+    from disposable_email_domains import blocklist
+
+    labels = address.rpartition("@")[2].lower().split(".")
+    return any(".".join(labels[index:]) in blocklist for index in range(len(labels) - 1))
+
+
+def normalise_postcode(value: str) -> str:
+    """'sw1a1aa' -> 'SW1A 1AA'. Raises ValidationError for anything that is not a UK postcode."""
+    compact = re.sub(r"\s+", "", value).upper()
+    if not POSTCODE.match(compact):
+        raise ValidationError(_("Enter a UK postcode, like SW1A 1AA, or leave it blank."), "postcode")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def clean_text(value: str) -> str:
+    """Text as a person typed it, minus invisible characters that could disguise it.
+
+    Control and format characters (zero-width spaces, right-to-left overrides) have no place
+    in a name shown in a public list, and could make one name pass for another.
+    """
+    value = unicodedata.normalize("NFC", value)
+    visible = "".join(char for char in value if unicodedata.category(char) not in {"Cc", "Cf"})
+    return " ".join(visible.split())

@@ -1,0 +1,234 @@
+"""The sign form and the small forms around a signature: resending a link, update preference.
+
+The sign form validates and normalises what a signer types; `signature_fields()` gives the
+values a Signature is made from. It also carries two quiet abuse checks: a honeypot field
+that people never see, and a signed timestamp of when the form was served.
+"""
+
+import time
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from consult.addresses import (
+    check_deliverable,
+    clean_text,
+    is_disposable,
+    normalise_email,
+    normalise_postcode,
+)
+from consult.models import Membership, Signature, Statement
+
+TIMING_SALT = "consult.sign.timing"
+# A person cannot read a statement and fill the form in less; a script can.
+MINIMUM_SECONDS = 2
+INDIVIDUAL = "individual"
+
+
+class SignerTextField(forms.CharField):
+    """Text for a public list: invisible characters dropped, length checked after cleaning."""
+
+    def to_python(self, value) -> str:
+        return clean_text(super().to_python(value))
+
+
+class SignerEmailField(forms.EmailField):
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value:
+            check_deliverable(value)
+            if is_disposable(value):
+                raise ValidationError(
+                    _(
+                        "Addresses at this provider delete themselves after a short time. "
+                        "Use an address you will still read next week."
+                    ),
+                    "disposable",
+                )
+
+
+class DescribedFieldsMixin:
+    """Point each field with an error at its message (and hint), as screen readers need."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"]
+                if bound.help_text:
+                    described.insert(0, f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+
+
+EMAIL_ERRORS = {
+    "required": _("Enter your email address."),
+    "invalid": _("Enter an email address in the correct format, like name@example.org."),
+}
+
+
+def timing_token() -> str:
+    return signing.dumps(time.time(), salt=TIMING_SALT)
+
+
+class SignForm(DescribedFieldsMixin, forms.Form):
+    name = SignerTextField(
+        label=_("Full name"),
+        max_length=Signature._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages={"required": _("Enter your full name.")},
+        help_text=_("As you would sign a letter."),
+    )
+    email = SignerEmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages=EMAIL_ERRORS,
+        help_text=_("We send you a link to confirm your signature. Your email is never shown publicly."),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode (optional)"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "input--short"}),
+        required=False,
+        help_text=_("UK postcodes only. It is never shown with your name."),
+    )
+    signing_as = forms.ChoiceField(
+        label=_("I am signing"), widget=forms.RadioSelect, initial=INDIVIDUAL, required=False
+    )
+    public_role = SignerTextField(
+        label=_("Public role (optional)"),
+        max_length=Signature._meta.get_field("public_role").max_length,
+        required=False,
+        help_text=_(
+            "If you hold a public office, for example “MP for Haltemprice and Howden”. "
+            "A moderator checks it before it is shown or counted apart."
+        ),
+    )
+    show_name = forms.BooleanField(label=_("Show my name in the public list of signatories"), required=False)
+    wants_updates = forms.BooleanField(label=_("Email me updates about this statement"), required=False)
+    # People never see this field (it is hidden by the stylesheet and from screen readers).
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def __init__(self, *args, user=None, statement: Statement | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user if user is not None and user.is_authenticated else None
+        self.statement = statement
+        self.fields["started"].initial = timing_token()
+        self.memberships = {}
+        # A verified account's address needs no confirming: such a user signs with one click.
+        self.confirms_now = self.user is not None and self.user.has_verified_email
+        if self.user is not None:
+            memberships = Membership.objects.filter(user=self.user).select_related("organisation")
+            self.memberships = {
+                f"organisation-{membership.organisation_id}": membership for membership in memberships
+            }
+            self.fields["name"].initial = self.user.display_name
+            if self.confirms_now:
+                del self.fields["email"]
+        choices = [(INDIVIDUAL, _("As an individual"))]
+        for key, membership in self.memberships.items():
+            label = _("On behalf of %(organisation)s, as %(role)s") % {
+                "organisation": membership.organisation.name,
+                "role": membership.role,
+            }
+            choices.append((key, label))
+        self.fields["signing_as"].choices = choices
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data["postcode"].strip()
+        return normalise_postcode(postcode) if postcode else ""
+
+    def clean_signing_as(self) -> str:
+        return self.cleaned_data["signing_as"] or INDIVIDUAL
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if not name:
+            raise ValidationError(_("Enter your full name."), "required")
+        if "://" in name or "www." in name.lower():
+            raise ValidationError(_("Enter your name, not a web address."), "link")
+        return name
+
+    def clean_public_role(self) -> str:
+        role = self.cleaned_data["public_role"]
+        if "://" in role:
+            raise ValidationError(_("Enter the name of your role, not a web address."), "link")
+        return role
+
+    @property
+    def membership(self) -> Membership | None:
+        return self.memberships.get(self.cleaned_data.get("signing_as", INDIVIDUAL))
+
+    @property
+    def honeypot_filled(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    @property
+    def served_too_recently(self) -> bool:
+        """Submitted faster than a person could, or without the token the page gave out."""
+        try:
+            served_at = float(signing.loads(self.cleaned_data.get("started") or "", salt=TIMING_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - served_at < MINIMUM_SECONDS
+
+    @property
+    def email_address(self) -> str:
+        return self.user.email if self.confirms_now else self.cleaned_data["email"]
+
+    def signature_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "name": data["name"],
+            "email": self.email_address,
+            "email_normalised": normalise_email(self.email_address),
+            "postcode": data["postcode"],
+            "show_name": data["show_name"],
+            "wants_updates": data["wants_updates"],
+            "public_role": data["public_role"],
+            "kind": Signature.Kind.INDIVIDUAL,
+        }
+        if self.membership is not None:
+            organisation = self.membership.organisation
+            # An organisation's signature is keyed on the organisation, not on the member's email,
+            # so a director can also sign in their own name with the same address.
+            fields |= {
+                "kind": Signature.Kind.ORGANISATION,
+                "organisation": organisation,
+                "public_role": self.membership.role[: Signature._meta.get_field("public_role").max_length],
+                "email_normalised": organisation.signature_key,
+            }
+        elif data["public_role"]:
+            fields |= {"kind": Signature.Kind.NOTABLE, "role_status": Signature.RoleStatus.PENDING}
+        return fields
+
+    @property
+    def hold(self) -> str:
+        membership = self.membership
+        if membership is not None and not membership.organisation.is_verified:
+            return Signature.Hold.UNVERIFIED_ORGANISATION
+        return Signature.Hold.NONE
+
+
+class ResendForm(DescribedFieldsMixin, forms.Form):
+    email = SignerEmailField(
+        label=_("Email address"),
+        error_messages=EMAIL_ERRORS,
+        max_length=254,
+        help_text=_(
+            "The address you signed with. We send a new confirmation link if a signature awaits one."
+        ),
+    )
+
+
+class UpdatesForm(forms.Form):
+    wants_updates = forms.BooleanField(label=_("Email me updates about this statement"), required=False)

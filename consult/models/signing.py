@@ -1,0 +1,101 @@
+"""What a signer's email links and choices leave behind: hashed tokens and consent events."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consult.models.signatures import Signature
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SignatureToken(models.Model):
+    """A random token in an email link, stored only as its SHA-256 digest.
+
+    A leaked database gives nobody a working link. Confirmation tokens expire and work once;
+    manage tokens never expire (a signer must always be able to withdraw or unsubscribe).
+    """
+
+    class Purpose(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm the signature")
+        MANAGE = "manage", _("Manage or withdraw the signature")
+
+    CONFIRM_LIFETIME = timedelta(days=7)
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="tokens")
+    purpose = models.CharField(max_length=10, choices=Purpose)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature token")
+        verbose_name_plural = _("signature tokens")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} token for signature {self.signature_id}"
+
+    @classmethod
+    def issue(cls, signature: Signature, purpose: str) -> str:
+        """Store a new token for `signature` and return the raw value, which is never stored."""
+        raw = secrets.token_urlsafe(32)
+        expires_at = timezone.now() + cls.CONFIRM_LIFETIME if purpose == cls.Purpose.CONFIRM else None
+        cls.objects.create(
+            signature=signature, purpose=purpose, digest=token_digest(raw), expires_at=expires_at
+        )
+        return raw
+
+    @classmethod
+    def find(cls, raw: str, purpose: str) -> "SignatureToken | None":
+        """The token behind `raw`, whatever its state (expired, used), or None if forged."""
+        if not raw or len(raw) > 100:
+            return None
+        return (
+            cls.objects.filter(digest=token_digest(raw), purpose=purpose)
+            .select_related("signature__statement")
+            .first()
+        )
+
+    @property
+    def is_usable(self) -> bool:
+        if self.used_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class ConsentEvent(models.Model):
+    """A signer's choice about update emails, kept as a dated record rather than only a flag."""
+
+    class Source(models.TextChoices):
+        SIGN_FORM = "sign", _("Sign form")
+        MANAGE_LINK = "manage", _("Manage link in an email")
+        ACCOUNT = "account", _("Account page")
+        UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link in an update email")
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="consent_events")
+    wants_updates = models.BooleanField()
+    changed_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, choices=Source)
+
+    class Meta:
+        ordering = ["changed_at"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+
+    def __str__(self) -> str:
+        return f"{self.signature_id}: updates {'on' if self.wants_updates else 'off'} ({self.source})"
+
+    @classmethod
+    def record(cls, signature: Signature, wants_updates: bool, source: str) -> "ConsentEvent":
+        """Set the signature's update preference and record the change, in one transaction."""
+        with transaction.atomic():
+            Signature.objects.filter(pk=signature.pk).update(wants_updates=wants_updates)
+            signature.wants_updates = wants_updates
+            return cls.objects.create(signature=signature, wants_updates=wants_updates, source=source)

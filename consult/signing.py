@@ -1,0 +1,102 @@
+"""Recording an attempt to sign: a new pending signature, or an answer to a repeat attempt.
+
+Whether the person had signed before is never told to whoever submitted the form: both paths
+end on the same "check your email" page, and only the email says which it was.
+"""
+
+from functools import partial
+
+from django.db import IntegrityError, transaction
+
+from consult.models import ConsentEvent, OutboundEmail, Signature, Statement
+
+
+def queue_email(signature: Signature, kind: str) -> OutboundEmail:
+    """Write an outbox row in the current transaction; queue its sending once that commits."""
+    from consult.tasks import queue_delivery
+
+    outbound = OutboundEmail.objects.create(signature=signature, kind=kind)
+    transaction.on_commit(partial(queue_delivery, outbound.pk))
+    return outbound
+
+
+def live_signature(statement: Statement, fields: dict) -> Signature | None:
+    """The live signature this attempt repeats, locked, if there is one."""
+    signatures = statement.signatures.live().select_for_update()
+    if fields.get("organisation") is not None:
+        return signatures.filter(
+            kind=Signature.Kind.ORGANISATION, organisation=fields["organisation"]
+        ).first()
+    return signatures.filter(email_normalised=fields["email_normalised"]).first()
+
+
+def answer_repeat(signature: Signature, *, confirm_now: bool, user=None) -> bool:
+    """A second attempt: confirm it for a verified account holder, or email the signer.
+
+    Repeat emails are capped per signature, so a form cannot be used to flood someone's inbox.
+    The signature row is locked by the caller, so two attempts at once cannot pass the cap.
+    Returns whether this attempt confirmed the signature.
+    """
+    if confirm_now and signature.state == Signature.State.PENDING:
+        if user is not None and signature.user_id is None:
+            Signature.objects.filter(pk=signature.pk).update(user=user)
+            signature.user = user
+        return signature.confirm()
+    kind = {
+        Signature.State.PENDING: OutboundEmail.Kind.CONFIRM_AGAIN,
+        Signature.State.CONFIRMED: OutboundEmail.Kind.ALREADY_SIGNED,
+    }.get(signature.state)
+    if kind is None or confirm_now:
+        return False  # Invalidated signatures get no email; account holders see the answer on screen.
+    if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
+        queue_email(signature, kind)
+    return False
+
+
+def sign(
+    statement: Statement,
+    fields: dict,
+    *,
+    hold: str,
+    ip_hash: str,
+    language: str,
+    user=None,
+    confirm_now=False,
+) -> tuple[Signature, bool]:
+    """Record an attempt to sign `statement`.
+
+    Returns the signature and whether this attempt signed: a new signature, or (for a verified
+    account holder) an earlier pending one confirmed now.
+
+    With `confirm_now` (a logged-in user whose email is verified) the signature is confirmed
+    at once; otherwise it waits for the signer to follow the link in the confirmation email.
+    """
+    with transaction.atomic():
+        existing = live_signature(statement, fields)
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    signature = Signature.objects.create(
+                        statement=statement,
+                        hold=hold,
+                        ip_hash=ip_hash,
+                        language=language,
+                        user=user,
+                        **fields,
+                    )
+            except IntegrityError:  # A simultaneous attempt with the same address won the race.
+                existing = live_signature(statement, fields)
+                if existing is None:
+                    raise
+            else:
+                ConsentEvent.objects.create(
+                    signature=signature,
+                    wants_updates=signature.wants_updates,
+                    source=ConsentEvent.Source.SIGN_FORM,
+                )
+                if confirm_now:
+                    signature.confirm()
+                else:
+                    queue_email(signature, OutboundEmail.Kind.CONFIRM)
+                return signature, True
+        return existing, answer_repeat(existing, confirm_now=confirm_now, user=user)

@@ -1,0 +1,204 @@
+"""The signer's path: sign, check your email, confirm, thank you, manage or withdraw."""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consult import signing
+from consult.addresses import normalise_email
+from consult.forms.signing import ResendForm, SignForm, UpdatesForm
+from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureToken, Statement
+from consult.ratelimits import client_ip, ip_hash, is_limited
+from consult.views import pages
+
+logger = logging.getLogger(__name__)
+
+
+def limited_by_form_rate(view: Callable) -> Callable:
+    """Refuse POSTs over FORM_RATE_LIMIT for this client with a clear page (never a 500)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST" and is_limited(request, "form", settings.FORM_RATE_LIMIT):
+            return render(request, "consult/sign/too_many.html", status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_manage_token(raw: str) -> SignatureToken:
+    """The signature behind a manage link, or 404. Manage links never expire."""
+    token = SignatureToken.find(raw, SignatureToken.Purpose.MANAGE)
+    if token is None:
+        raise Http404
+    return token
+
+
+def statement_url(statement: Statement) -> str:
+    return f"{settings.SITE_URL}{statement.get_absolute_url()}"
+
+
+@require_POST
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = pages.get_public_statement(slug)
+    if not statement.is_open:
+        return render(request, "consult/sign/closed.html", {"statement": statement}, status=400)
+    form = SignForm(request.POST, user=request.user, statement=statement)
+    over_limit = is_limited(request, "sign", settings.SIGN_RATE_LIMIT)
+    if not form.is_valid():
+        return pages.statement_detail(request, slug, sign_form=form, status=400)
+    if form.honeypot_filled:
+        # Only scripts fill a field people cannot see, with someone else's address as often as
+        # not: saving it or emailing that address would help them, so nothing is kept or sent.
+        logger.info("Honeypot filled on statement %s; nothing saved", statement.pk)
+        return redirect("signature_check_email", slug=statement.slug)
+    hold = form.hold
+    if not hold and (over_limit or form.served_too_recently):
+        # Held, not refused (as LESSONS.md advises): a person behind a busy shared address or a
+        # fast password manager loses nothing, and a moderator can release them. The page and
+        # the email are the same as for anyone else, so a script learns nothing from them.
+        hold = Signature.Hold.SUSPECT
+    signature, signed_now = signing.sign(
+        statement,
+        form.signature_fields(),
+        hold=hold,
+        ip_hash=ip_hash(client_ip(request)),
+        language=(get_language() or settings.LANGUAGE_CODE)[:8],
+        user=form.user,
+        confirm_now=form.confirms_now,
+    )
+    if not form.confirms_now:
+        return redirect("signature_check_email", slug=statement.slug)
+    if not signed_now:
+        messages.info(request, _("You had already signed this statement."))
+        return redirect("my_signatures")
+    manage_token = SignatureToken.issue(signature, SignatureToken.Purpose.MANAGE)
+    return redirect("signature_thanks", token=manage_token)
+
+
+@require_GET
+def check_email(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = pages.get_public_statement(slug)
+    return render(request, "consult/sign/check_email.html", {"statement": statement})
+
+
+def invalid_link(request: HttpRequest, token: SignatureToken | None) -> HttpResponse:
+    if token is None:
+        reason, status = "unknown", 404
+    elif token.used_at is not None:
+        reason, status = "used", 410
+    else:
+        reason, status = "expired", 410
+    context = {"reason": reason, "resend_form": ResendForm()}
+    return render(request, "consult/sign/link_invalid.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@limited_by_form_rate
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button; only its POST confirms, so mail scanners following links sign nobody."""
+    found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM)
+    if (
+        found is None
+        or not found.is_usable
+        or found.signature.state
+        not in (
+            Signature.State.PENDING,
+            Signature.State.CONFIRMED,
+        )
+    ):
+        return invalid_link(request, found)
+    signature = found.signature
+    if request.method == "GET":
+        return render(
+            request, "consult/sign/confirm.html", {"signature": signature, "statement": signature.statement}
+        )
+    with transaction.atomic():
+        locked = SignatureToken.objects.select_for_update().get(pk=found.pk)
+        if not locked.is_usable:
+            return invalid_link(request, locked)
+        locked.used_at = timezone.now()
+        locked.save(update_fields=["used_at"])
+        signature.confirm()
+    manage_token = SignatureToken.issue(signature, SignatureToken.Purpose.MANAGE)
+    return redirect("signature_thanks", token=manage_token)
+
+
+@require_GET
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
+    signature = get_manage_token(token).signature
+    statement = signature.statement
+    counts = statement.counts()
+    context = {
+        "signature": signature,
+        "statement": statement,
+        "counts": counts,
+        "next_milestone": statement.next_milestone(counts.total),
+        "share_url": statement_url(statement),
+        "manage_url": reverse("signature_manage", args=[token]),
+    }
+    return render(request, "consult/sign/thanks.html", context)
+
+
+@require_GET
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    signature = get_manage_token(token).signature
+    context = {
+        "signature": signature,
+        "statement": signature.statement,
+        "token": token,
+        "updates_form": UpdatesForm(initial={"wants_updates": signature.wants_updates}),
+    }
+    return render(request, "consult/sign/manage.html", context)
+
+
+@require_POST
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    signature = get_manage_token(token).signature
+    if signature.withdraw():
+        messages.success(request, _("Your signature is withdrawn. It no longer counts."))
+    return redirect("signature_manage", token=token)
+
+
+@require_POST
+def change_updates(request: HttpRequest, token: str) -> HttpResponse:
+    signature = get_manage_token(token).signature
+    form = UpdatesForm(request.POST)
+    form.is_valid()  # A checkbox: absent or anything else is "off"; it cannot be invalid.
+    wants_updates = form.cleaned_data.get("wants_updates", False)
+    if wants_updates != signature.wants_updates:
+        ConsentEvent.record(signature, wants_updates, ConsentEvent.Source.MANAGE_LINK)
+    if wants_updates:
+        messages.success(request, _("We will email you updates about this statement."))
+    else:
+        messages.success(request, _("We will not email you updates about this statement."))
+    return redirect("signature_manage", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+@limited_by_form_rate
+def resend(request: HttpRequest) -> HttpResponse:
+    """A new confirmation link for pending signatures; the answer never says whether there were any."""
+    form = ResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pending = Signature.objects.filter(
+            email_normalised=normalise_email(form.cleaned_data["email"]), state=Signature.State.PENDING
+        )
+        with transaction.atomic():
+            for signature in pending.select_for_update():
+                if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
+                    signing.queue_email(signature, OutboundEmail.Kind.CONFIRM_AGAIN)
+        return render(request, "consult/sign/resent.html")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "consult/sign/resend.html", {"resend_form": form}, status=status)
