@@ -231,3 +231,18 @@ DEMO_NOTABLE = [("Alex Example", "Councillor, Exampleton Borough Council (fictio
 
 FIRST_NAMES = ["Ada", "Bryn", "Cerys", "Dev", "Efa", "Femi", "Gwen", "Hari", "Ifor", "Jo"]
 LAST_NAMES = ["Sample", "Tester", "Placeholder", "Demo"]
+
+# Invented readers (example.org addresses, unusable passwords) who record where they stand and
+# endorse arguments, so that "most endorsed", "most convincing to the other side" and "newest" each
+# put a different argument first. Each: (stance, positions in ARGUMENTS of the arguments endorsed).
+DEMO_READERS = [
+    ("for", [0, 5]),
+    ("for", [0, 7]),
+    ("for", [0, 3, 7]),
+    ("against", [6, 8, 1]),
+    ("against", [6, 10, 8]),
+    ("against", [6, 11]),
+    ("undecided", [2, 7, 9]),
+    ("undecided", [1, 9, 4]),
+    ("against", [6, 8]),
+]

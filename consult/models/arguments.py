@@ -101,8 +101,13 @@ class Argument(models.Model):
         return reverse("argument_detail", args=[self.consultation.slug, self.pk])
 
     def clean(self) -> None:
+        # The same rule as the database triggers (migration 0007), as errors a form can show.
         if self.answers_id is not None and self.answers.side == self.side:
             raise ValidationError({"answers": _("An argument can only answer one on the other side.")})
+        if self.answers_id is not None and self.answers.consultation_id != self.consultation_id:
+            raise ValidationError({"answers": _("An argument can only answer one in the same consultation.")})
+        if self.pk and self.answered_by.filter(side=self.side).exists():
+            raise ValidationError({"side": _("Arguments answering this one are on that side already.")})
 
     @property
     def made_by(self) -> str:
@@ -110,6 +115,19 @@ class Argument(models.Model):
         if self.organisation_id and self.organisation.is_verified:
             return self.organisation.name
         return self.author.public_name if self.author_id else _("A participant")
+
+    def can_be_endorsed_by(self, user) -> bool:
+        """Endorsements tell readers what others found strong; an author's own adds nothing."""
+        return self.author_id != user.pk
+
+    def endorse(self, user) -> bool:
+        """Record that `user` finds this argument strong; idempotent. Returns whether it is new."""
+        # get_or_create survives a double click: the unique constraint stops the second insert.
+        return self.endorsements.get_or_create(user=user)[1]
+
+    def withdraw_endorsement(self, user) -> bool:
+        deleted, _by_model = self.endorsements.filter(user=user).delete()
+        return bool(deleted)
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
@@ -179,6 +197,13 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.stance}"
+
+    @classmethod
+    def record(cls, consultation: Consultation, user, stance: str) -> "Position":
+        position, _created = cls.objects.update_or_create(
+            consultation=consultation, user=user, defaults={"stance": stance}
+        )
+        return position
 
 
 class ArgumentReport(models.Model):

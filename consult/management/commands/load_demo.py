@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from consult import demo
-from consult.models import Argument, Consultation, Organisation, Signature, Statement
+from consult.models import Argument, Consultation, Organisation, Position, Signature, Statement
 
 
 class Command(BaseCommand):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         consultation = load_consultation()
         editor = load_editor()
         load_arguments(consultation, editor)
+        load_readers(consultation)
         statement = load_statement(consultation)
         load_signatures(statement)
         counts = statement.counts()
@@ -64,6 +65,22 @@ def load_arguments(consultation: Consultation, editor) -> None:
         for key in source_keys:
             title, url, _publisher, _date = demo.SOURCES[key]
             argument.sources.update_or_create(url=url, defaults={"title": title})
+
+
+def load_readers(consultation: Consultation) -> None:
+    """Invented readers' positions and endorsements: what the three orderings are computed from."""
+    claims = [claim for _side, claim, _explanation, _sources in demo.ARGUMENTS]
+    for number, (stance, endorsed) in enumerate(demo.DEMO_READERS, start=1):
+        reader, created = get_user_model().objects.get_or_create(
+            email=f"demo-reader-{number}@example.org",
+            defaults={"display_name": f"Demo reader {number} (invented)"},
+        )
+        if created:
+            reader.set_unusable_password()
+            reader.save(update_fields=["password"])
+        Position.record(consultation, reader, stance)
+        for index in endorsed:
+            consultation.arguments.get(claim=claims[index]).endorse(reader)
 
 
 def load_statement(consultation: Consultation) -> Statement:

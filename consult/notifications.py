@@ -1,0 +1,26 @@
+"""Emails to the authors of arguments. Sent through the same path as every other email."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from consult.emails import absolute, send
+from consult.models import Argument
+
+
+def send_argument_decision(argument: Argument) -> bool:
+    """Tell the author that their argument was published or rejected (with the reason).
+
+    Returns whether an email was sent: an argument whose author deleted their account has no one
+    to tell.
+    """
+    if argument.author is None or argument.status == Argument.Status.PENDING:
+        return False
+    context = {
+        "argument": argument,
+        "published": argument.status == Argument.Status.PUBLISHED,
+        "argument_url": absolute(argument.get_absolute_url()),
+        "my_arguments_url": absolute(reverse("my_arguments")),
+        "SITE_URL": settings.SITE_URL,
+    }
+    send("argument_decided", argument.author.email, context, settings.LANGUAGE_CODE)
+    return True
