@@ -1,0 +1,133 @@
+"""The public document of a statement's counts, shared by the JSON API, the widget, the badge and oEmbed.
+
+Under a flood every embed asks for the same few statements, so each document is built from the
+sharded counters (never a COUNT over signatures) and kept in the cache for a few seconds: a
+confirmed signature shows within CACHE_SECONDS, and the database sees at most one read per
+statement per CACHE_SECONDS per cache.
+"""
+
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from consult.models import Signature, SignatureCounter, Statement
+from consult.models.statements import Counts
+
+CACHE_SECONDS = 5
+# Each process also keeps the documents it read for a second, so a flood of readers costs one
+# cache round trip per statement per second per process, not one per request.
+LOCAL_SECONDS = 1.0
+LOCAL_MAX = 1000
+local_documents: dict[str, tuple[float, dict | str]] = {}
+# A cached "no such public statement", so a flood of requests for a bad slug stays off the database.
+MISSING = "missing"
+
+
+def absolute(path: str) -> str:
+    """An absolute URL on this site, built from SITE_URL and never from the request's Host."""
+    return settings.SITE_URL + path
+
+
+def effective_status(statement: Statement) -> str:
+    """ "open", "closed" or "upcoming": what a reader sees now, not only the stored status."""
+    if statement.is_open:
+        return "open"
+    if (
+        statement.status == Statement.Status.OPEN
+        and statement.opens_at
+        and statement.opens_at > timezone.now()
+    ):
+        return "upcoming"
+    return "closed"
+
+
+def build_document(statement: Statement, counts: Counts) -> dict:
+    """The counts document of one statement: plain JSON types only, in a stable key order."""
+    return {
+        "slug": statement.slug,
+        "title": statement.title,
+        "status": effective_status(statement),
+        "url": absolute(statement.get_absolute_url()),
+        "sign_url": absolute(statement.get_absolute_url()) + "#sign",
+        "widget_url": absolute(reverse("embed_widget", args=[statement.slug])),
+        "badge_url": absolute(reverse("embed_badge", args=[statement.slug])),
+        "signatures": counts.total,
+        "individuals": counts.individuals,
+        "organisations": counts.organisations,
+        "notable": counts.notable,
+        "next_milestone": statement.next_milestone(counts.total),
+        "opens_at": statement.opens_at.isoformat() if statement.opens_at else None,
+        "closes_at": statement.closes_at.isoformat() if statement.closes_at else None,
+        "updated_at": statement.updated_at.isoformat(),
+    }
+
+
+def cache_key(slug: str) -> str:
+    return f"embeds:statement:{slug}"
+
+
+def statement_document(slug: str) -> dict | None:
+    """The cached counts document of a public statement, or None if there is none with that slug."""
+    if len(slug) > Statement._meta.get_field("slug").max_length:
+        return None  # No such slug can exist; keep oversized keys out of the cache.
+    now = time.monotonic()
+    expires, document = local_documents.get(slug, (0.0, None))
+    if expires <= now:
+        document = cache.get(cache_key(slug))
+        if document is None:
+            statement = Statement.objects.public().filter(slug=slug).first()
+            document = build_document(statement, statement.counts()) if statement else MISSING
+            cache.set(cache_key(slug), document, CACHE_SECONDS)
+        if len(local_documents) >= LOCAL_MAX:
+            local_documents.clear()  # Crude, but bounds memory against floods of made-up slugs.
+        local_documents[slug] = (now + LOCAL_SECONDS, document)
+    return None if document == MISSING else document
+
+
+def forget_local_documents() -> None:
+    """Drop this process's copies (tests use it, with cache.clear(), to skip the few seconds' wait)."""
+    local_documents.clear()
+
+
+def counts_by_statement(statement_ids: list[int]) -> dict[int, Counts]:
+    """The counts of several statements in one query over their counter rows."""
+    totals: dict[int, dict[str, int]] = {statement_id: {} for statement_id in statement_ids}
+    rows = (
+        SignatureCounter.objects.filter(statement_id__in=statement_ids)
+        .values("statement_id", "kind")
+        .annotate(total=Sum("count"))
+        .values_list("statement_id", "kind", "total")
+    )
+    for statement_id, kind, total in rows:
+        totals[statement_id][kind] = total
+    return {
+        statement_id: Counts(
+            individuals=kinds.get(Signature.Kind.INDIVIDUAL, 0),
+            organisations=kinds.get(Signature.Kind.ORGANISATION, 0),
+            notable=kinds.get(Signature.Kind.NOTABLE, 0),
+        )
+        for statement_id, kinds in totals.items()
+    }
+
+
+def statement_documents(statements: Iterable[Statement]) -> list[dict]:
+    """Documents for a page of statements: cached ones reused, the rest counted in one query."""
+    statements = list(statements)
+    cached = cache.get_many([cache_key(statement.slug) for statement in statements])
+    missing = [
+        statement for statement in statements if not isinstance(cached.get(cache_key(statement.slug)), dict)
+    ]
+    if missing:
+        counts = counts_by_statement([statement.pk for statement in missing])
+        built = {
+            cache_key(statement.slug): build_document(statement, counts[statement.pk])
+            for statement in missing
+        }
+        cache.set_many(built, CACHE_SECONDS)
+        cached.update(built)
+    return [cached[cache_key(statement.slug)] for statement in statements]

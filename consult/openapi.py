@@ -1,0 +1,161 @@
+"""The OpenAPI 3.1 description of the public JSON API, served at /api/v1/openapi.json."""
+
+from django.conf import settings
+
+NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+STATEMENT = {
+    "type": "object",
+    "description": "A statement and its counts of confirmed, valid signatures (at most a few seconds old).",
+    "required": [
+        "slug",
+        "title",
+        "status",
+        "url",
+        "sign_url",
+        "widget_url",
+        "badge_url",
+        "signatures",
+        "individuals",
+        "organisations",
+        "notable",
+        "next_milestone",
+        "opens_at",
+        "closes_at",
+        "updated_at",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "slug": {
+            "type": "string",
+            "pattern": "^[-a-zA-Z0-9_]+$",
+            "examples": ["pause-live-facial-recognition"],
+        },
+        "title": {"type": "string"},
+        "status": {
+            "type": "string",
+            "enum": ["open", "closed", "upcoming"],
+            "description": "Whether the statement takes signatures now, has closed, or opens later.",
+        },
+        "url": {"type": "string", "format": "uri", "description": "The statement's page."},
+        "sign_url": {"type": "string", "format": "uri", "description": "Where a reader signs it."},
+        "widget_url": {"type": "string", "format": "uri", "description": "The widget, for an iframe."},
+        "badge_url": {"type": "string", "format": "uri", "description": "An SVG badge with the count."},
+        "signatures": {"type": "integer", "minimum": 0, "description": "All counted signatures."},
+        "individuals": {"type": "integer", "minimum": 0},
+        "organisations": {"type": "integer", "minimum": 0},
+        "notable": {"type": "integer", "minimum": 0, "description": "Verified holders of a public role."},
+        "next_milestone": {
+            "type": ["integer", "null"],
+            "description": "The next milestone above the count, or null when every milestone is passed.",
+        },
+        "opens_at": NULLABLE_DATE_TIME,
+        "closes_at": NULLABLE_DATE_TIME,
+        "updated_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the statement itself (title, status, dates) last changed.",
+        },
+    },
+}
+
+STATEMENT_PAGE = {
+    "type": "object",
+    "required": ["count", "next", "previous", "results"],
+    "additionalProperties": False,
+    "properties": {
+        "count": {"type": "integer", "minimum": 0, "description": "Open statements in all pages."},
+        "next": {"type": ["string", "null"], "format": "uri"},
+        "previous": {"type": ["string", "null"], "format": "uri"},
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Statement"}},
+    },
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["detail"],
+    "additionalProperties": False,
+    "properties": {"detail": {"type": "string"}},
+}
+
+CACHE_HEADERS = {
+    "Cache-Control": {
+        "description": "public, max-age=10, stale-while-revalidate=20, stale-if-error=50",
+        "schema": {"type": "string"},
+    },
+    "ETag": {
+        "description": "A strong validator; send it back in If-None-Match.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def json_response(description: str, schema_name: str) -> dict:
+    return {
+        "description": description,
+        "headers": CACHE_HEADERS,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+    }
+
+
+NOT_FOUND = {
+    "description": "No such public statement, or no such page.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+NOT_MODIFIED = {"description": "The representation matching If-None-Match has not changed."}
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
+
+
+def openapi_document() -> dict:
+    """The description, with the server built from SITE_URL (read at request time, not import)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Consult signature counts",
+            "version": "1.0.0",
+            "description": (
+                "Read-only counts of the statements on this site. No key, no cookies; any origin may "
+                "read it (CORS). Responses are cacheable for 10 seconds; please poll no more often "
+                "than every 10 seconds."
+            ),
+        },
+        "servers": [{"url": settings.SITE_URL}],
+        "paths": {
+            "/api/v1/statements/": {
+                "get": {
+                    "operationId": "listOpenStatements",
+                    "summary": "Statements open for signatures, newest first, 20 to a page.",
+                    "parameters": [
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "default": 1},
+                        },
+                        IF_NONE_MATCH,
+                    ],
+                    "responses": {
+                        "200": json_response("A page of open statements.", "StatementPage"),
+                        "304": NOT_MODIFIED,
+                        "404": NOT_FOUND,
+                    },
+                }
+            },
+            "/api/v1/statements/{slug}/": {
+                "get": {
+                    "operationId": "getStatement",
+                    "summary": "One statement (open or closed) and its counts.",
+                    "parameters": [
+                        {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                        IF_NONE_MATCH,
+                    ],
+                    "responses": {
+                        "200": json_response("The statement and its counts.", "Statement"),
+                        "304": NOT_MODIFIED,
+                        "404": NOT_FOUND,
+                    },
+                }
+            },
+        },
+        "components": {"schemas": {"Statement": STATEMENT, "StatementPage": STATEMENT_PAGE, "Error": ERROR}},
+    }
