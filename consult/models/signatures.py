@@ -94,6 +94,10 @@ class Signature(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
+        permissions = [
+            ("view_signer_personal_data", "Can see signers' email addresses and postcodes"),
+            ("export_signer_personal_data", "Can export signers' personal data as CSV"),
+        ]
         constraints = [
             # One live signature per person (normalised email) per statement.
             models.UniqueConstraint(

@@ -1,0 +1,66 @@
+"""The retention schedule, carried out by Celery beat and stated on the privacy page.
+
+Counts, kinds and postcode areas outlive the people behind them: once a statement has been
+closed for ANONYMISE_AFTER_CLOSE_DAYS, its signers' names, emails and full postcodes are erased
+and each row keeps only what the published figures need.
+"""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from consult.models import Signature, Statement
+
+CHUNK = 2_000
+
+
+def postcode_area(postcode: str) -> str:
+    """'SW1A 1AA' -> 'SW1A': the outward code, which names a district, not a street."""
+    return postcode.split(" ")[0]
+
+
+@shared_task
+def forget_ip_hashes() -> int:
+    cutoff = timezone.now() - timedelta(days=settings.IP_HASH_RETENTION_DAYS)
+    return Signature.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
+
+
+def statements_due_for_anonymising():
+    cutoff = timezone.now() - timedelta(days=settings.ANONYMISE_AFTER_CLOSE_DAYS)
+    return Statement.objects.filter(
+        Q(status=Statement.Status.CLOSED, updated_at__lt=cutoff) | Q(closes_at__lt=cutoff)
+    )
+
+
+def anonymise(signatures) -> int:
+    """Erase the personal data of these signatures, keeping state, kind and postcode area."""
+    anonymised = 0
+    remaining = signatures.exclude(email="").order_by("pk")
+    while chunk := list(remaining[:CHUNK]):
+        for signature in chunk:
+            # An organisation's name is public; a person's is not.
+            signature.name = signature.name if signature.kind == Signature.Kind.ORGANISATION else ""
+            signature.email = ""
+            # Still unique per statement, so the one-live-signature constraint holds.
+            signature.email_normalised = f"anonymised:{signature.pk}"
+            signature.postcode = postcode_area(signature.postcode)
+            signature.public_role = ""
+            signature.ip_hash = ""
+        with transaction.atomic():
+            Signature.objects.bulk_update(
+                chunk, ["name", "email", "email_normalised", "postcode", "public_role", "ip_hash"]
+            )
+        anonymised += len(chunk)
+    return anonymised
+
+
+@shared_task
+def anonymise_closed_statements() -> int:
+    total = 0
+    for statement in statements_due_for_anonymising():
+        total += anonymise(statement.signatures.all())
+    return total
