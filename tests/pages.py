@@ -1,0 +1,250 @@
+"""The single list of every page the site serves, which the accessibility and HTML checks visit.
+
+A new page joins PAGES with one line: a name, the URL name it covers, how to build the URL's
+arguments from the demo data, and whether it needs a logged-in reader or a form in its error state.
+tests/test_html_validity.py fails for any GET route that is neither here nor in NOT_PAGES.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+
+class Demo:
+    """The demo content (`load_demo`) plus a logged-in reader with an organisation and a signature."""
+
+    READER_EMAIL = "reader@example.org"
+
+    def __init__(self) -> None:
+        from consult.models import Consultation, Membership, Organisation, Statement
+        from tests.factories import UserFactory
+
+        call_command("load_demo", stdout=StringIO())
+        self.consultation = Consultation.objects.get(slug="police-facial-recognition")
+        self.statement = Statement.objects.get(slug="pause-live-facial-recognition")
+        self.argument = self.consultation.arguments.filter(status="published").order_by("pk").first()
+        self.organisation = Organisation.objects.filter(status="verified").order_by("pk").first()
+        self.reader = UserFactory(email=self.READER_EMAIL, verified=True)
+        Membership.objects.create(organisation=self.organisation, user=self.reader, role="Director")
+
+    # Tokens are made only for the pages that need them.
+    @cached_property
+    def pending_signature(self):
+        from consult.models import Signature
+
+        return Signature.objects.create(
+            statement=self.statement, name="Rhian Pending", email="rhian@example.org", kind="individual"
+        )
+
+    @cached_property
+    def confirm_token(self) -> str:
+        from consult.models.signing import SignatureToken
+
+        return SignatureToken.issue(self.pending_signature, SignatureToken.Purpose.CONFIRM)
+
+    @cached_property
+    def manage_token(self) -> str:
+        from consult.models import Signature
+        from consult.models.signing import SignatureToken
+
+        signature = Signature.objects.live().filter(statement=self.statement, state="confirmed").first()
+        return SignatureToken.issue(signature, SignatureToken.Purpose.MANAGE)
+
+    @cached_property
+    def email_confirmation_key(self) -> str:
+        """The key of the link mailed to confirm a second address the reader added."""
+        from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+        address = EmailAddress.objects.create(user=self.reader, email="reader.new@example.org")
+        return EmailConfirmationHMAC(address).key
+
+    @cached_property
+    def unsubscribe_token(self) -> str:
+        from consult.models import Signature
+        from consult.updates import unsubscribe_token
+
+        return unsubscribe_token(Signature.objects.live().filter(statement=self.statement).first())
+
+
+def no_arguments(demo: Demo) -> list:
+    return []
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    # The URL name this page covers; None for a page no route serves (the 404 page).
+    route: str | None
+    args: Callable[[Demo], list] = no_arguments
+    query: str = ""
+    # Log the demo reader in first.
+    login: bool = False
+    # Post these values to the page's form (browser validation off) to check it in its error state;
+    # a submit button's name among them says which button submits.
+    invalid: dict[str, str] | Callable[[Demo], dict[str, str]] | None = None
+    status: int = 200
+    path: str = ""
+    # Pages made to sit inside other sites' iframes: they have no site header, footer or skip link.
+    embedded: bool = field(default=False)
+
+    def url(self, demo: Demo) -> str:
+        return (self.path or reverse(self.route, args=self.args(demo))) + self.query
+
+    def invalid_values(self, demo: Demo) -> dict[str, str]:
+        return self.invalid(demo) if callable(self.invalid) else self.invalid
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def consultation(demo: Demo) -> list:
+    return [demo.consultation.slug]
+
+
+def argument(demo: Demo) -> list:
+    return [demo.consultation.slug, demo.argument.pk]
+
+
+def statement(demo: Demo) -> list:
+    return [demo.statement.slug]
+
+
+def organisation(demo: Demo) -> list:
+    return [demo.organisation.slug]
+
+
+BAD_EMAIL = {"email": "not an email"}
+
+
+def add_member_error(demo: Demo) -> dict[str, str]:
+    """The add-member form's fields carry its organisation's prefix."""
+    prefix = f"member-{demo.organisation.pk}"
+    return {f"{prefix}-email": "not an email", f"{prefix}-role": ""}
+
+
+PAGES = [
+    Page("home", "home"),
+    Page("consultation", "consultation_detail", consultation),
+    Page("consultation, logged in", "consultation_detail", consultation, login=True),
+    Page("argument", "argument_detail", argument),
+    Page("argument, logged in", "argument_detail", argument, login=True),
+    Page("statement", "statement_detail", statement),
+    Page("statement, logged in", "statement_detail", statement, login=True),
+    Page("sign form, error", "statement_detail", statement, invalid={"name": "", "email": "x@"}, status=400),
+    Page("page not found", None, path="/no-such-page/", status=404),
+    Page("privacy", "privacy"),
+    Page("moderation policy", "moderation_policy"),
+    # Accounts (allauth's pages inside the site's layout).
+    Page("log in", "account_login"),
+    Page("log in, error", "account_login", invalid={"login": "nobody@example.org", "password": "wrong"}),
+    Page("sign up", "account_signup"),
+    Page("sign up, error", "account_signup", invalid={"email": "not an email", "password1": "x"}),
+    Page("password reset", "account_reset_password"),
+    Page("password reset, error", "account_reset_password", invalid=BAD_EMAIL),
+    Page("password reset sent", "account_reset_password_done"),
+    Page("password reset done", "account_reset_password_from_key_done"),
+    Page("confirm email address", "account_confirm_email", lambda demo: [demo.email_confirmation_key]),
+    Page("account inactive", "account_inactive"),
+    Page("reauthenticate", "account_reauthenticate", login=True),
+    Page("verification sent", "account_email_verification_sent"),
+    Page("email addresses", "account_email", login=True),
+    Page("email addresses, error", "account_email", login=True, invalid=BAD_EMAIL | {"action_add": ""}),
+    Page("password change", "account_change_password", login=True),
+    Page("two-factor authentication", "mfa_index", login=True),
+    Page("log out", "account_logout", login=True),
+    # Arguments.
+    Page("argument form", "argument_submit", consultation, login=True),
+    Page("argument form, error", "argument_submit", consultation, login=True, invalid={"claim": ""}),
+    Page("argument report form", "argument_report", argument, login=True),
+    Page("argument report form, error", "argument_report", argument, login=True, invalid={"reason": ""}),
+    Page("my arguments", "my_arguments", login=True),
+    Page("my signatures", "my_signatures", login=True),
+    # Organisations.
+    Page("organisation", "organisation_detail", organisation),
+    Page("my organisations", "my_organisations", login=True),
+    Page("my organisations, add member error", "my_organisations", login=True, invalid=add_member_error),
+    Page("organisation registration", "organisation_register", login=True),
+    Page("organisation registration, error", "organisation_register", login=True, invalid={"name": ""}),
+    Page("statement proposal form", "statement_propose", organisation, login=True),
+    Page(
+        "statement proposal form, error", "statement_propose", organisation, login=True, invalid={"title": ""}
+    ),
+    # Signing.
+    Page("check your email", "signature_check_email", statement),
+    Page("confirm signature", "signature_confirm", lambda demo: [demo.confirm_token]),
+    Page("thank you", "signature_thanks", lambda demo: [demo.manage_token]),
+    Page("manage signature", "signature_manage", lambda demo: [demo.manage_token]),
+    Page("resend confirmation", "signature_resend"),
+    Page("resend confirmation, error", "signature_resend", invalid=BAD_EMAIL, status=400),
+    Page("confirm signature, unknown link", None, path="/signatures/confirm/no-such-token/", status=404),
+    Page("unsubscribe", "unsubscribe", lambda demo: [demo.unsubscribe_token]),
+    Page("unsubscribe, unknown link", None, path="/unsubscribe/no-such-token/", status=404),
+    # The API's documentation and the embeds.
+    Page("API documentation", "api_docs"),
+    Page("statement embed page", "statement_embed", statement),
+    Page("embed widget", "embed_widget", statement, embedded=True),
+    Page(
+        "embed widget, dark and compact", "embed_widget", statement, "?theme=dark&size=compact", embedded=True
+    ),
+]
+
+# GET routes that are deliberately not checked, each with the reason.
+NOT_PAGES = {
+    # Not HTML: JSON, SVG and JavaScript for other sites and programs.
+    "api_openapi": "JSON",
+    "api_statement_list": "JSON",
+    "api_statement_detail": "JSON",
+    "embed_badge": "SVG image",
+    "embed_script": "JavaScript",
+    "oembed": "JSON",
+    "mfa_download_recovery_codes": "a text file",
+    # POST-only actions (a GET answers 405).
+    "statement_sign": 'POST only; its error state is the page "sign form, error"',
+    "argument_endorse": "POST only",
+    "consultation_position": "POST only",
+    "signature_withdraw": "POST only",
+    "signature_updates": "POST only",
+    "my_signature_withdraw": "POST only",
+    "my_signature_updates": "POST only",
+    "organisation_add_member": "POST only",
+    "organisation_leave": "POST only",
+    # Only for developers: these answer 404 unless DEBUG (or BENCHMARK_BASELINES) is on.
+    "dev_mailbox": "the development mailbox",
+    "bench_baseline_read": "the benchmark's ceiling",
+    "bench_baseline_write": "the benchmark's ceiling",
+    # allauth pages that need a state the checks do not set up (a mailed key, a half-finished
+    # login or an enabled authenticator); they share the layout and form markup of the pages above.
+    "account_request_reauthentication_code": "login by code (off)",
+    "account_confirm_reauthentication_code": "login by code (off)",
+    "account_confirm_login_code": "login by code (off)",
+    "account_set_password": "an account without a password",
+    "account_reset_password_from_key": "a mailed key; it redirects to a form that keeps it in the session",
+    "mfa_authenticate": "a half-finished login",
+    "mfa_reauthenticate": "an enabled authenticator",
+    "mfa_activate_totp": "a recent login (redirects to reauthenticate)",
+    "mfa_deactivate_totp": "an enabled authenticator",
+    "mfa_view_recovery_codes": "an enabled authenticator",
+    "mfa_generate_recovery_codes": "an enabled authenticator",
+}
+
+
+def route_names() -> dict[str, str]:
+    """Every named route outside the admin, as {name: path pattern}."""
+
+    def walk(patterns, prefix: str = ""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern
+
+    routes = {}
+    for path, pattern in walk(get_resolver().url_patterns):
+        if path.startswith("admin/"):
+            continue  # Django's admin: staff only, Django's own markup.
+        routes[pattern.name or path] = path
+    return routes
