@@ -6,13 +6,15 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help python-version run test lint format migrate demo worker beat clean
+.PHONY: help python-version run test lint format migrate demo worker beat clean bench bench-smoke
 
 help:
 	@echo "make run    - the site with demo content on http://127.0.0.1:$(PORT) (no services needed)"
 	@echo "make test   - lint, migration check and the whole test suite with coverage"
 	@echo "make worker - a Celery worker against CELERY_BROKER_URL"
 	@echo "make beat   - the Celery scheduler against CELERY_BROKER_URL"
+	@echo "make bench  - the benchmark on the production shape; report in bench/results/"
+	@echo "make bench-smoke - every benchmark scenario at tiny size (what CI runs)"
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -38,10 +40,16 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The checking tools the tests use (axe-core, the Nu HTML Checker), exactly as package-lock.json pins
+# them. --ignore-scripts: vnu-jar's install script would download a Java runtime; the machine has Java.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 # Tests read DEBUG=1 only to skip the production-only settings checks at import; Django's test
 # runner still runs every test with DEBUG off. DATABASE_URL and REDIS_URL, when set, are used.
 test: export DEBUG ?= 1
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -59,5 +67,12 @@ worker: $(VENV)/.installed
 beat: $(VENV)/.installed
 	$(BIN)/celery -A config beat --loglevel=INFO
 
+# The benchmark starts (and stops) its own gunicorn, worker and SMTP sink; see bench/run.py.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run
+
+bench-smoke: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run --smoke
+
 clean:
-	rm -rf $(VENV) staticfiles .coverage htmlcov .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .coverage htmlcov .pytest_cache

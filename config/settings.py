@@ -163,6 +163,42 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# Signing queues its email after the commit, inside the signer's request: with the broker down,
+# publishing must give up within a fraction of a second (the outbox sweep sends the email later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "send-unsent-emails": {"task": "consult.tasks.send_unsent_emails", "schedule": 60.0},
+        "reconcile-counts": {"task": "consult.tasks.reconcile_counts", "schedule": 15 * 60.0},
+        "delete-stale-pending-signatures": {
+            "task": "consult.tasks.delete_stale_pending_signatures",
+            "schedule": 60 * 60.0,
+        },
+    }
+)
+# Update emails and retention live beside their logic; workers import them explicitly.
+CELERY_IMPORTS = ["consult.updates", "consult.retention"]
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "check-milestones": {"task": "consult.updates.check_milestones", "schedule": 60.0},
+        "resume-stalled-updates": {"task": "consult.updates.resume_stalled_updates", "schedule": 120.0},
+        "forget-ip-hashes": {"task": "consult.retention.forget_ip_hashes", "schedule": 6 * 60 * 60.0},
+        "anonymise-closed-statements": {
+            "task": "consult.retention.anonymise_closed_statements",
+            "schedule": 24 * 60 * 60.0,
+        },
+    }
+)
+# Retention, in days (stated on the privacy page). Unconfirmed signatures go after 7 days.
+IP_HASH_RETENTION_DAYS = env.int("IP_HASH_RETENTION_DAYS", default=30)
+ANONYMISE_AFTER_CLOSE_DAYS = env.int("ANONYMISE_AFTER_CLOSE_DAYS", default=90)
 
 # Email: EMAIL_URL as django-environ reads it; unset, mail is kept in a local folder in DEBUG.
 LOCAL_MAIL_DIR = BASE_DIR / "var" / "mail"
@@ -189,6 +225,9 @@ FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
 # Behind a trusted proxy, the META key of the header carrying the client IP
 # (for example HTTP_X_FORWARDED_FOR). Unset: REMOTE_ADDR, which nobody can forge.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+
+# The benchmark's baseline views (/bench/baseline/...) answer 404 unless this is on.
+BENCHMARK_BASELINES = env.bool("BENCHMARK_BASELINES", default=False)
 
 # Security headers. Behind a proxy that terminates TLS, set SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

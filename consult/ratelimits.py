@@ -7,11 +7,14 @@ raw: `ip_hash()` gives a keyed hash for abuse analysis.
 
 import hashlib
 import hmac
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -44,10 +47,15 @@ def is_limited(request: HttpRequest, scope: str, rate: str) -> bool:
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
     key = f"ratelimit:{scope}:{ip_hash(client_ip(request))}:{window}"
-    cache.add(key, 0, timeout=period + 1)
     try:
-        hits = cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        cache.set(key, 1, timeout=period + 1)
-        hits = 1
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            hits = cache.incr(key)
+        except ValueError:  # Expired between add and incr.
+            cache.set(key, 1, timeout=period + 1)
+            hits = 1
+    except Exception:
+        # The cache (Redis) is down: let people sign rather than refuse everyone.
+        logger.warning("Rate limit %s not checked: the cache is unavailable", scope)
+        return False
     return hits > limit

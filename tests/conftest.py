@@ -6,7 +6,15 @@ from config import celery_app
 from tests.factories import ConsultationFactory, StatementFactory, UserFactory
 
 # The real-service fixtures, and `require`, which tests also import from here.
-from tests.services import REQUIRE_SERVICES, browser, celery_worker, page, require, smtp_server  # noqa: F401
+from tests.services import (  # noqa: F401
+    REQUIRE_SERVICES,
+    browser,
+    celery_worker,
+    page,
+    require,
+    smtp_server,
+    web_server,
+)
 
 
 def pytest_report_header(config) -> list[str]:
@@ -23,6 +31,12 @@ def eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Production password hashing costs seconds per account; tests need no such strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +76,11 @@ def consultation(db):
 @pytest.fixture
 def statement(consultation):
     return StatementFactory(consultation=consultation)
+
+
+@pytest.fixture(autouse=True)
+def empty_local_documents():
+    """The embeds also keep counts documents in each process for a second; each test starts without."""
+    from consult.embeds import forget_local_documents
+
+    forget_local_documents()

@@ -6,6 +6,7 @@ CONSULT_REQUIRE_SERVICES=1 (set by .ci/run) it fails instead.
 
 import email
 import email.policy
+import logging
 import os
 import signal
 import socket
@@ -85,6 +86,7 @@ class SMTPSink:
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback; Django's email settings point at it."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command.
     sink = SMTPSink()
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -221,3 +223,82 @@ def page(browser):
     new_page.on("request", lambda request: new_page.requested_urls.append(request.url))
     yield new_page
     context.close()
+
+
+class WebServer:
+    """gunicorn serving the site from a subprocess, as in production, against the test database."""
+
+    def __init__(self, environment: dict) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.environment = environment
+        self.log = ROOT / "var" / "test-logs" / f"gunicorn-{self.port}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", "2", "--timeout", "60", "--no-control-socket"]
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        if not wait_until(self.is_up, timeout=30, interval=0.2):
+            self.stop()
+            raise RuntimeError(f"gunicorn did not start; see {self.log}")
+
+    def is_up(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def get(self, path: str, timeout: float = 60) -> tuple[int, bytes]:
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def web_server(transactional_db, settings):
+    """The site under gunicorn with production settings, sharing the test's PostgreSQL database."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL, which the web server process shares")
+    environment = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "test-only-key-for-the-gunicorn-process-0123456789abcdef",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "EMAIL_URL": "dummymail://",
+        "DATABASE_URL": test_database_url(),
+        "SITE_URL": "http://127.0.0.1",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    server = WebServer(environment)
+    server.start()
+    yield server
+    server.stop()

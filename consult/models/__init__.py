@@ -7,28 +7,38 @@ from consult.models.arguments import (
     Side,
     Stance,
 )
+from consult.models.baselines import BenchmarkRow
 from consult.models.consultations import Consultation, ConsultationSource, TimelineEvent
 from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Membership, Organisation
+from consult.models.outbox import OutboundEmail
 from consult.models.signatures import Signature, SignatureCounter
+from consult.models.signing import ConsentEvent, SignatureToken
 from consult.models.statements import Statement, StatementCorrection
+from consult.models.updates import Update, UpdateDelivery
 
 __all__ = [
     "Argument",
     "ArgumentReport",
     "ArgumentSource",
+    "BenchmarkRow",
+    "ConsentEvent",
     "Consultation",
     "ConsultationSource",
     "Endorsement",
     "Membership",
     "ModerationDecision",
     "Organisation",
+    "OutboundEmail",
     "Position",
     "Side",
     "Signature",
     "SignatureCounter",
+    "SignatureToken",
     "Stance",
     "Statement",
     "StatementCorrection",
     "TimelineEvent",
+    "Update",
+    "UpdateDelivery",
 ]

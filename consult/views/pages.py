@@ -3,8 +3,10 @@
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
-from consult.models import Argument, Consultation, Side, Signature, Statement
+from consult.models import Argument, Consultation, Position, Side, Signature, Stance, Statement
 
 ORDERINGS = {
     "endorsed": ("-endorsement_count", "-published_at"),
@@ -25,7 +27,35 @@ def get_public_statement(slug: str) -> Statement:
 
 def get_published_argument(consultation: Consultation, pk: int) -> Argument:
     arguments = consultation.arguments.published().with_endorsements()
-    return get_object_or_404(arguments.select_related("author", "organisation", "answers"), pk=pk)
+    return get_object_or_404(
+        arguments.select_related("author", "organisation", "answers__consultation").prefetch_related(
+            "sources", published_replies()
+        ),
+        pk=pk,
+    )
+
+
+def published_replies() -> Prefetch:
+    """The published arguments answering each argument, for the "answered by" links."""
+    return Prefetch(
+        "answered_by",
+        queryset=Argument.objects.published().select_related("consultation"),
+        to_attr="published_replies",
+    )
+
+
+def reader_context(request: HttpRequest, consultation: Consultation) -> dict:
+    """What a logged-in reader has done here: their endorsements and position. Nothing for others."""
+    if not request.user.is_authenticated:
+        return {"endorsed_ids": set(), "can_take_part": False}
+    position = Position.objects.filter(consultation=consultation, user=request.user).first()
+    endorsed = request.user.endorsements.filter(argument__consultation=consultation)
+    return {
+        "endorsed_ids": set(endorsed.values_list("argument_id", flat=True)),
+        "position": position,
+        "stances": Stance.choices,
+        "can_take_part": request.user.has_verified_email,
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,9 +69,9 @@ def published_arguments(consultation: Consultation, ordering: str):
     arguments = (
         consultation.arguments.published()
         .with_endorsements()
-        .select_related("author", "organisation", "answers")
-        .prefetch_related("sources", "answered_by")
-        .order_by(*ORDERINGS[ordering])
+        .select_related("author", "organisation", "answers__consultation")
+        .prefetch_related("sources", published_replies())
+        .order_by(*ORDERINGS[ordering], "pk")
     )
     return {side: [a for a in arguments if a.side == side] for side in Side.values}
 
@@ -58,11 +88,12 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "arguments_against": arguments[Side.AGAINST],
         "ordering": ordering,
         "orderings": [
-            ("endorsed", "Most endorsed"),
-            ("convincing", "Most convincing to the other side"),
-            ("newest", "Newest"),
+            ("endorsed", _("Most endorsed")),
+            ("convincing", _("Most convincing to the other side")),
+            ("newest", _("Newest")),
         ],
         "statements": consultation.statements.public(),
+        **reader_context(request, consultation),
     }
     return render(request, "consult/consultation_detail.html", context)
 
@@ -75,12 +106,17 @@ def argument_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "argument": argument,
         "replies": argument.answered_by.published()
         .with_endorsements()
-        .select_related("author", "organisation"),
+        .select_related("consultation", "author", "organisation", "answers__consultation")
+        .prefetch_related("sources", published_replies()),
+        **reader_context(request, consultation),
     }
     return render(request, "consult/argument_detail.html", context)
 
 
-def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+# The page carries the sign form (and its CSRF cookie): no shared cache may keep it.
+@never_cache
+def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: int = 200) -> HttpResponse:
+    """The statement, its counts and signatories. The sign view passes back a form with errors."""
     statement = get_public_statement(slug)
     counts = statement.counts()
     counted = statement.signatures.counted().select_related("organisation")
@@ -96,5 +132,6 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             :50
         ],
         "corrections": statement.corrections.all(),
+        "sign_form": sign_form,
     }
-    return render(request, "consult/statement_detail.html", context)
+    return render(request, "consult/statement_detail.html", context, status=status)

@@ -42,3 +42,14 @@ def test_ip_hash_is_keyed_and_never_the_address():
 def test_malformed_rates_are_refused(rate):
     with pytest.raises(ValueError):
         parse_rate(rate)
+
+
+def test_a_broken_cache_lets_requests_through_instead_of_failing(settings):
+    # A port where nothing listens: every cache call fails at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    assert is_limited(request_from("192.0.2.1"), "sign", "0/h") is False

@@ -1,0 +1,130 @@
+"""The benchmark's report: figures in, ratios against targets out, as Markdown and JSON.
+
+Pure functions on plain dictionaries, so the arithmetic is tested without running a benchmark.
+A figure is {"scenario", "label", "value", "unit"} plus optional "p99_ms" and "errors".
+"""
+
+import json
+import operator
+from dataclasses import dataclass
+from pathlib import Path
+
+COMPARISONS = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one figure (or the ratio of two) must be for a scenario to hold."""
+
+    scenario: str
+    name: str
+    numerator: str
+    denominator: str | None
+    comparison: str
+    threshold: float
+
+
+TARGETS = [
+    Target("B1", "API detail / read baseline (req/s)", "b1.api", "b1.baseline", ">=", 0.8),
+    Target("B1", "badge / read baseline (req/s)", "b1.badge", "b1.baseline", ">=", 0.8),
+    Target("B1", "widget / read baseline (req/s)", "b1.widget", "b1.baseline", ">=", 0.8),
+    Target("B2", "statement page latency, big / small", "b2.statement.big", "b2.statement.small", "<=", 1.25),
+    Target(
+        "B2",
+        "consultation page latency, big / small",
+        "b2.consultation.big",
+        "b2.consultation.small",
+        "<=",
+        1.25,
+    ),
+    Target("B3", "sign POST / write baseline (req/s)", "b3.sign", "b3.baseline", ">=", 0.5),
+    Target("B3", "confirmation POST / write baseline (req/s)", "b3.confirm", "b3.baseline", ">=", 0.5),
+    Target("B3", "end to end, confirmed signatures/s", "b3.e2e.hot", None, ">=", 100),
+    Target("B3", "end to end, hot / spread over 64", "b3.e2e.hot", "b3.e2e.spread", ">=", 0.8),
+    Target("B4", "worker peak memory, 100k / 10k", "b4.memory.large", "b4.memory.small", "<=", 1.2),
+    Target("B5", "error responses", "b5.errors", None, "==", 0),
+    Target("B5", "count drift (shown - confirmed rows)", "b5.drift", None, "==", 0),
+]
+
+
+def evaluate(figures: dict[str, dict], target: Target) -> dict:
+    """One row of the targets table; `holds` is None when a figure is missing."""
+    row = {"scenario": target.scenario, "name": target.name, "comparison": target.comparison}
+    row["target"] = f"{target.comparison} {target.threshold:g}"
+    numerator = figures.get(target.numerator)
+    denominator = figures.get(target.denominator) if target.denominator else None
+    if numerator is None or (target.denominator and not denominator):
+        return row | {"figure": None, "ratio": None, "holds": None}
+    row["figure"] = numerator["value"]
+    if denominator is None:
+        row["ratio"] = None
+        compared = numerator["value"]
+    elif not denominator["value"]:
+        return row | {"ratio": None, "holds": None}
+    else:
+        compared = row["ratio"] = round(numerator["value"] / denominator["value"], 3)
+    row["holds"] = bool(COMPARISONS[target.comparison](compared, target.threshold))
+    return row
+
+
+def build(figures: dict[str, dict], unavailable: dict[str, str], context: dict) -> dict:
+    return {
+        **context,
+        "figures": figures,
+        "targets": [evaluate(figures, target) for target in TARGETS],
+        "unavailable": unavailable,
+    }
+
+
+def format_number(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def holds_text(holds: bool | None) -> str:
+    return {True: "yes", False: "**no**", None: "not measured"}[holds]
+
+
+def markdown(report: dict) -> str:
+    machine = report.get("machine", {})
+    lines = [
+        "# Benchmark report",
+        "",
+        f"- Date: {report.get('date', '')}",
+        f"- Command: `{report.get('command', '')}`",
+        f"- Mode: {report.get('mode', '')}",
+        f"- Server: {report.get('server', '')}",
+        *[f"- {key}: {value}" for key, value in machine.items()],
+        "",
+        "## Targets",
+        "",
+        "| scenario | figure | ratio | target | holds |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in report["targets"]:
+        figure = f"{row['name']}: {format_number(row.get('figure'))}"
+        ratio = format_number(row.get("ratio"))
+        lines.append(
+            f"| {row['scenario']} | {figure} | {ratio} | {row['target']} | {holds_text(row['holds'])} |"
+        )
+    lines += ["", "## Figures", "", "| key | scenario | figure | value | unit | p99 (ms) | errors |"]
+    lines.append("| --- | --- | --- | --- | --- | --- | --- |")
+    for key, figure in report["figures"].items():
+        p99 = format_number(figure.get("p99_ms"))
+        values = [key, figure["scenario"], figure["label"], format_number(figure["value"]), figure["unit"]]
+        lines.append("| " + " | ".join([*values, p99, format_number(figure.get("errors"))]) + " |")
+    if report["unavailable"]:
+        lines += ["", "## Not available", ""]
+        lines += [
+            f"- {scenario}: not available: {reason}" for scenario, reason in report["unavailable"].items()
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write(report: dict, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    (folder / "report.md").write_text(markdown(report))
