@@ -16,59 +16,47 @@ class Queue:
     url: str
 
 
-def changelist(model, **filters) -> str:
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    return f"{url}?{urlencode(filters)}" if filters else url
+# (label, model, the rows awaiting action, the changelist filters that show them)
+QUEUES = [
+    (_("Arguments awaiting moderation"), Argument, Argument.objects.pending, {"status__exact": "pending"}),
+    (
+        _("Reports on arguments"),
+        ArgumentReport,
+        lambda: ArgumentReport.objects.filter(resolved_at__isnull=True),
+        {"resolved_at__isempty": "1"},
+    ),
+    (
+        _("Statements proposed by organisations"),
+        Statement,
+        Statement.objects.awaiting_approval,
+        {"status__exact": "proposed"},
+    ),
+    (
+        _("Organisations awaiting verification"),
+        Organisation,
+        Organisation.objects.awaiting_verification,
+        {"status__exact": "pending"},
+    ),
+    (
+        _("Public office holders awaiting verification"),
+        Signature,
+        Signature.objects.notable_awaiting_verification,
+        {"role_status__exact": "pending"},
+    ),
+    (
+        _("Signatures held as suspect"),
+        Signature,
+        Signature.objects.held_as_suspect,
+        {"hold__exact": "suspect", "state__exact": "confirmed"},
+    ),
+]
 
 
 def queues_for(user) -> list[Queue]:
     """The queues this moderator may act on; each count is one indexed query."""
     queues = []
-    if user.has_perm("consult.change_argument"):
-        queues.append(
-            Queue(
-                _("Arguments awaiting moderation"),
-                Argument.objects.pending().count(),
-                changelist(Argument, status__exact="pending"),
-            )
-        )
-    if user.has_perm("consult.change_argumentreport"):
-        queues.append(
-            Queue(
-                _("Reports on arguments"),
-                ArgumentReport.objects.filter(resolved_at__isnull=True).count(),
-                changelist(ArgumentReport, resolved_at__isempty="1"),
-            )
-        )
-    if user.has_perm("consult.change_statement"):
-        queues.append(
-            Queue(
-                _("Statements proposed by organisations"),
-                Statement.objects.awaiting_approval().count(),
-                changelist(Statement, status__exact="proposed"),
-            )
-        )
-    if user.has_perm("consult.change_organisation"):
-        queues.append(
-            Queue(
-                _("Organisations awaiting verification"),
-                Organisation.objects.awaiting_verification().count(),
-                changelist(Organisation, status__exact="pending"),
-            )
-        )
-    if user.has_perm("consult.change_signature"):
-        queues.append(
-            Queue(
-                _("Public office holders awaiting verification"),
-                Signature.objects.notable_awaiting_verification().count(),
-                changelist(Signature, role_status__exact="pending"),
-            )
-        )
-        queues.append(
-            Queue(
-                _("Signatures held as suspect"),
-                Signature.objects.held_as_suspect().count(),
-                changelist(Signature, hold__exact="suspect", state__exact="confirmed"),
-            )
-        )
+    for label, model, awaiting, filters in QUEUES:
+        if user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            queues.append(Queue(label, awaiting().count(), f"{url}?{urlencode(filters)}"))
     return queues

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -100,39 +102,39 @@ def smtp_server(settings):
     controller.stop()
 
 
-class WorkerProcess:
-    """A `celery worker` subprocess consuming a queue of its own, against the test database."""
+class ServiceProcess:
+    """A subprocess of the project (worker, web server) in its own session, logged to var/."""
 
-    def __init__(self, environment: dict, queue: str) -> None:
+    start_timeout = 60.0
+
+    def __init__(self, environment: dict, name: str) -> None:
         self.environment = environment
-        self.queue = queue
-        self.name = f"{queue}@localhost"
         self.process: subprocess.Popen | None = None
-        self.log = ROOT / "var" / "test-logs" / f"{queue}.log"
+        self.log = ROOT / "var" / "test-logs" / f"{name}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
 
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def is_ready(self) -> bool:
+        raise NotImplementedError
+
     def start(self) -> None:
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO"]
-        command += ["--pool=prefork", "--concurrency=2", "-Q", self.queue, "-n", self.name]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                command,
+                self.command(),
                 cwd=ROOT,
                 env=self.environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        if not wait_until(self.is_ready, timeout=60, interval=0.5):
+        if not wait_until(self.is_ready, timeout=self.start_timeout, interval=0.2):
             self.stop()
-            raise RuntimeError(f"The Celery worker did not start; see {self.log}")
-
-    def is_ready(self) -> bool:
-        return bool(celery_app.control.ping(destination=[self.name], timeout=0.5))
+            raise RuntimeError(f"{type(self).__name__} did not start; see {self.log}")
 
     def kill(self) -> None:
-        """SIGKILL the worker and its pool children at once, as a crash would."""
+        """SIGKILL the process and its children at once, as a crash would."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
@@ -144,6 +146,23 @@ class WorkerProcess:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class WorkerProcess(ServiceProcess):
+    """A `celery worker` subprocess consuming a queue of its own, against the test database."""
+
+    def __init__(self, environment: dict, queue: str) -> None:
+        super().__init__(environment, queue)
+        self.queue = queue
+        self.name = f"{queue}@localhost"
+
+    def command(self) -> list[str]:
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO"]
+        command += ["--pool=prefork", "--concurrency=2", "-Q", self.queue, "-n", self.name]
+        return [*command, "--without-gossip", "--without-mingle", "--without-heartbeat"]
+
+    def is_ready(self) -> bool:
+        return bool(celery_app.control.ping(destination=[self.name], timeout=0.5))
 
     def restart(self) -> None:
         self.kill()
@@ -225,34 +244,19 @@ def page(browser):
     context.close()
 
 
-class WebServer:
+class WebServer(ServiceProcess):
     """gunicorn serving the site from a subprocess, as in production, against the test database."""
 
     def __init__(self, environment: dict) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.environment = environment
-        self.log = ROOT / "var" / "test-logs" / f"gunicorn-{self.port}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.process: subprocess.Popen | None = None
+        super().__init__(environment, f"gunicorn-{self.port}")
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", "2", "--timeout", "60", "--no-control-socket"]
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self.environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        if not wait_until(self.is_up, timeout=30, interval=0.2):
-            self.stop()
-            raise RuntimeError(f"gunicorn did not start; see {self.log}")
+        return [*command, "--workers", "2", "--timeout", "60", "--no-control-socket"]
 
-    def is_up(self) -> bool:
+    def is_ready(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                 return True
@@ -260,22 +264,11 @@ class WebServer:
             return False
 
     def get(self, path: str, timeout: float = 60) -> tuple[int, bytes]:
-        import urllib.error
-        import urllib.request
-
         try:
             with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ SUBMIT_INVALID = """(values) => {
 
 RUN_AXE = """async (tags) => {
   // resultTypes: only violations are reported in full, which makes axe much quicker.
-  const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  const options = {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]};
+  const results = await axe.run(document, options);
   return results.violations.map((violation) => ({
     id: violation.id, impact: violation.impact, help: violation.help,
     nodes: violation.nodes.map(

@@ -13,7 +13,8 @@ SIGNATURE_PERMISSIONS = ["view_signature", "change_signature"]
 def moderator(*extra: str):
     user = with_mfa(UserFactory(is_staff=True, verified=True))
     codenames = [*SIGNATURE_PERMISSIONS, *extra]
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="consult", codename__in=codenames))
+    permissions = Permission.objects.filter(content_type__app_label="consult", codename__in=codenames)
+    user.user_permissions.set(permissions)
     return user
 
 
