@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consult.admin_cleanups import cleanup_urls
+from consult.admin_exports import export_urls
+from consult.admin_moderation import EditorialHistoryAdmin, ModerationHistoryMixin
 from consult.exports import mask_email
 from consult.models import (
     Argument,
@@ -35,7 +38,7 @@ class TimelineEventInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(EditorialHistoryAdmin):
     list_display = ["title", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "question"]
@@ -50,7 +53,7 @@ class ArgumentSourceInline(admin.TabularInline):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(admin.ModelAdmin):
+class ArgumentAdmin(EditorialHistoryAdmin):
     list_display = ["claim", "side", "consultation", "status", "author", "organisation", "created_at"]
     list_filter = ["status", "side", "consultation"]
     search_fields = ["claim", "explanation", "author__email", "organisation__name"]
@@ -131,7 +134,7 @@ class StatementAdminForm(forms.ModelForm):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(EditorialHistoryAdmin):
     form = StatementAdminForm
     list_display = ["title", "kind", "status", "consultation", "proposed_by", "opens_at", "closes_at"]
     list_filter = ["status", "kind", "consultation"]
@@ -141,6 +144,10 @@ class StatementAdmin(admin.ModelAdmin):
     raw_id_fields = ["proposed_by", "proposer"]
     inlines = [StatementCorrectionInline]
     actions = ["approve_statements", "reject_statements"]
+    change_form_template = "admin/consult/statement/change_form.html"
+
+    def get_urls(self):
+        return [*export_urls(self), *super().get_urls()]
 
     def save_model(self, request, obj: Statement, form: StatementAdminForm, change: bool) -> None:
         reason = form.cleaned_data.get("correction_reason", "").strip()
@@ -193,7 +200,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(EditorialHistoryAdmin):
     list_display = ["name", "website", "status", "created_at", "verified_at"]
     list_filter = ["status"]
     search_fields = ["name", "website"]
@@ -243,7 +250,7 @@ def may_see_personal_data(request) -> bool:
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "signer_email", "statement", "kind", "state", "hold", "role_status", "created_at"]
     list_filter = ["state", "kind", "hold", "role_status", "statement"]
     search_fields = ["name", "email_normalised", "public_role"]
@@ -259,10 +266,15 @@ class SignatureAdmin(admin.ModelAdmin):
         "email_normalised",
         "ip_hash",
         "created_at",
+        "cleanup",
     ]
     # An exact count of a million rows on every page load would make the list slow.
     show_full_result_count = False
     actions = ["verify_public_roles", "refuse_public_roles", "release_signatures", "invalidate_signatures"]
+    change_list_template = "admin/consult/signature/change_list.html"
+
+    def get_urls(self):
+        return [*cleanup_urls(self), *super().get_urls()]
 
     @admin.display(description=_("email"))
     def signer_email(self, signature: Signature) -> str:
@@ -358,8 +370,8 @@ class SignatureAdmin(admin.ModelAdmin):
 @admin.register(ModerationDecision)
 class ModerationDecisionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "moderator", "action", "object_repr", "affected"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "reason", "moderator__email"]
+    list_filter = ["action", "content_type", "created_at"]
+    search_fields = ["object_repr", "reason", "action", "moderator__email"]
     list_select_related = ["moderator"]
     date_hierarchy = "created_at"
 

@@ -32,6 +32,7 @@ MODERATOR_PERMISSIONS = {
         "view_signature",
         "change_signature",
         "view_moderationdecision",
+        "view_fraudcleanup",  # Clean-ups are made and undone through the signature admin's pages.
         "view_update",
         "add_update",
         "change_update",
@@ -56,10 +57,13 @@ def apply_roles(apps, schema_editor=None) -> None:
     Permission = apps.get_model("auth", "Permission")
     for name, wanted in [(MODERATORS, MODERATOR_PERMISSIONS), (SIGNER_DATA, SIGNER_DATA_PERMISSIONS)]:
         group, _created = Group.objects.get_or_create(name=name)
+        # A permission of a model that a later migration creates is added by that later migration.
         permissions = [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            permission
             for app_label, codenames in wanted.items()
-            for codename in codenames
+            for permission in Permission.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
         ]
         group.permissions.set(permissions)
 
