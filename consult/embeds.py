@@ -6,6 +6,7 @@ confirmed signature shows within CACHE_SECONDS, and the database sees at most on
 statement per CACHE_SECONDS per cache.
 """
 
+import logging
 import time
 from collections.abc import Iterable
 
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from consult.models import Signature, SignatureCounter, Statement
 from consult.models.statements import Counts
+
+logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 5
 # Each process also keeps the documents it read for a second, so a flood of readers costs one
@@ -71,6 +74,22 @@ def cache_key(slug: str) -> str:
     return f"embeds:statement:{slug}"
 
 
+def read_cache(keys: list[str]) -> dict:
+    """The cached values of `keys`; with the cache (Redis) down, none, so they are rebuilt."""
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("Counts documents not read: the cache is unavailable")
+        return {}
+
+
+def write_cache(documents: dict) -> None:
+    try:
+        cache.set_many(documents, CACHE_SECONDS)
+    except Exception:
+        logger.warning("Counts documents not kept: the cache is unavailable")
+
+
 def statement_document(slug: str) -> dict | None:
     """The cached counts document of a public statement, or None if there is none with that slug."""
     if len(slug) > Statement._meta.get_field("slug").max_length:
@@ -78,11 +97,11 @@ def statement_document(slug: str) -> dict | None:
     now = time.monotonic()
     expires, document = local_documents.get(slug, (0.0, None))
     if expires <= now:
-        document = cache.get(cache_key(slug))
+        document = read_cache([cache_key(slug)]).get(cache_key(slug))
         if document is None:
             statement = Statement.objects.public().filter(slug=slug).first()
             document = build_document(statement, statement.counts()) if statement else MISSING
-            cache.set(cache_key(slug), document, CACHE_SECONDS)
+            write_cache({cache_key(slug): document})
         if len(local_documents) >= LOCAL_MAX:
             local_documents.clear()  # Crude, but bounds memory against floods of made-up slugs.
         local_documents[slug] = (now + LOCAL_SECONDS, document)
@@ -118,7 +137,7 @@ def counts_by_statement(statement_ids: list[int]) -> dict[int, Counts]:
 def statement_documents(statements: Iterable[Statement]) -> list[dict]:
     """Documents for a page of statements: cached ones reused, the rest counted in one query."""
     statements = list(statements)
-    cached = cache.get_many([cache_key(statement.slug) for statement in statements])
+    cached = read_cache([cache_key(statement.slug) for statement in statements])
     missing = [
         statement for statement in statements if not isinstance(cached.get(cache_key(statement.slug)), dict)
     ]
@@ -128,6 +147,6 @@ def statement_documents(statements: Iterable[Statement]) -> list[dict]:
             cache_key(statement.slug): build_document(statement, counts[statement.pk])
             for statement in missing
         }
-        cache.set_many(built, CACHE_SECONDS)
+        write_cache(built)
         cached.update(built)
     return [cached[cache_key(statement.slug)] for statement in statements]

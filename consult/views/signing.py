@@ -138,6 +138,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
     signature = get_manage_token(token).signature
+    if not signature.email:
+        return render(request, "consult/sign/erased.html", status=410)
     statement = signature.statement
     counts = statement.counts()
     context = {
@@ -154,6 +156,8 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     signature = get_manage_token(token).signature
+    if not signature.email:  # Erased by its signer, or anonymised under the retention schedule.
+        return render(request, "consult/sign/erased.html", status=410)
     context = {
         "signature": signature,
         "statement": signature.statement,
@@ -174,6 +178,8 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def change_updates(request: HttpRequest, token: str) -> HttpResponse:
     signature = get_manage_token(token).signature
+    if not signature.email:  # Nobody left to email.
+        return render(request, "consult/sign/erased.html", status=410)
     form = UpdatesForm(request.POST)
     form.is_valid()  # A checkbox: absent or anything else is "off"; it cannot be invalid.
     wants_updates = form.cleaned_data.get("wants_updates", False)

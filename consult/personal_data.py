@@ -1,0 +1,118 @@
+"""A signer's rights over their data: a copy of everything held about them, and erasure.
+
+A person is known here only by the normalised email they signed with, so both act on every
+signature with the same normalised email as the one whose link or account they used.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from consult.models import OutboundEmail, Signature, SignatureToken
+from consult.retention import anonymise
+
+logger = logging.getLogger(__name__)
+
+IP_HASH_NOTE = (
+    "ip_hash is a keyed hash (HMAC-SHA256 with this site's secret key) of the internet address you "
+    "signed from. The address itself is never stored; the hash is kept to spot mass signing and is "
+    "deleted after the retention period stated on the privacy page."
+)
+
+
+def signatures_of_signer(signature: Signature):
+    """Every signature by the person behind `signature` (same normalised email)."""
+    return Signature.objects.filter(email_normalised=signature.email_normalised)
+
+
+def is_erased(signature: Signature) -> bool:
+    """Erased by its signer or anonymised under the retention schedule: no email remains."""
+    return signature.email == ""
+
+
+def isoformat(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export_signature(signature: Signature) -> dict:
+    return {
+        "statement": {"title": signature.statement.title, "url": signature.statement.get_absolute_url()},
+        "kind": signature.kind,
+        "organisation": signature.organisation.name if signature.organisation else None,
+        "name": signature.name,
+        "email": signature.email,
+        "postcode": signature.postcode,
+        "public_role": signature.public_role,
+        "public_role_status": signature.role_status,
+        "name_listed_publicly": signature.show_name,
+        "wants_updates": signature.wants_updates,
+        "language": signature.language,
+        "state": signature.state,
+        "hold": signature.hold,
+        "invalidation_reason": signature.invalidation_reason,
+        "signed_at": isoformat(signature.created_at),
+        "confirmed_at": isoformat(signature.confirmed_at),
+        "withdrawn_at": isoformat(signature.withdrawn_at),
+        "ip_hash": signature.ip_hash,
+        "consent_events": [
+            {"wants_updates": event.wants_updates, "source": event.source, "at": isoformat(event.changed_at)}
+            for event in signature.consent_events.all()
+        ],
+        "emails": [
+            {
+                "kind": email.kind,
+                "queued_at": isoformat(email.created_at),
+                "sent_at": isoformat(email.sent_at),
+            }
+            for email in signature.outbound_emails.all()
+        ],
+        "updates": [
+            {
+                "subject": delivery.update.subject,
+                "status": delivery.status,
+                "sent_at": isoformat(delivery.sent_at),
+            }
+            for delivery in signature.update_deliveries.select_related("update")
+        ],
+    }
+
+
+def export_for(signature: Signature) -> dict:
+    """Everything held about the person behind `signature`, ready for json.dumps."""
+    signatures = (
+        signatures_of_signer(signature)
+        .select_related("statement", "organisation")
+        .prefetch_related("consent_events", "outbound_emails")
+        .order_by("created_at")
+    )
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "about": "Everything this site holds about the person who signed with this email address.",
+        "ip_hash_note": IP_HASH_NOTE,
+        "signatures": [export_signature(each) for each in signatures],
+    }
+
+
+def erase_for(signature: Signature) -> int:
+    """Withdraw and erase every signature of the person behind `signature`; return how many.
+
+    Withdrawing goes through `Signature.withdraw()`, so the counts drop exactly. What remains of
+    each row (state, kind, dates, postcode area) holds nothing that points to the person.
+    """
+    with transaction.atomic():
+        signatures = signatures_of_signer(signature)
+        pks = list(signatures.values_list("pk", flat=True))
+        for live in Signature.objects.filter(pk__in=pks).live().order_by("pk"):
+            live.withdraw()
+        erased = Signature.objects.filter(pk__in=pks)
+        # Unsent emails would go to an address that no longer exists here.
+        OutboundEmail.objects.filter(signature__in=pks).unsent().delete()
+        # Confirmation links die with the data; manage links stay only to say it was erased.
+        SignatureToken.objects.filter(signature__in=pks).exclude(
+            purpose=SignatureToken.Purpose.MANAGE
+        ).delete()
+        erased.update(user=None)
+        anonymise(erased)
+    logger.info("Erased the personal data of %d signatures on request", len(pks))
+    return len(pks)
