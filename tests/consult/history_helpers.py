@@ -1,0 +1,35 @@
+"""Signatures confirmed at a chosen time, for the history, charts and open data tests."""
+
+import datetime
+
+from django.utils import timezone
+
+from consult.models import Signature
+from tests.factories import SignatureFactory
+
+
+def hours_ago(hours: float) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=hours)
+
+
+def confirmed_at(statement, when: datetime.datetime, **fields) -> Signature:
+    """A signature confirmed through confirm() (which moves the counters), then dated `when`.
+
+    Only the confirmation time is rewritten afterwards; it is not a counter.
+    """
+    signature = SignatureFactory(statement=statement, **fields)
+    signature.confirm()
+    Signature.objects.filter(pk=signature.pk).update(confirmed_at=when)
+    signature.refresh_from_db()
+    return signature
+
+
+def database_hours(statement) -> dict[datetime.datetime, int]:
+    """Counted signatures per UTC hour, counted the slow way in Python."""
+    hours: dict[datetime.datetime, int] = {}
+    for when in (
+        Signature.objects.counted().filter(statement=statement).values_list("confirmed_at", flat=True)
+    ):
+        hour = when.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+        hours[hour] = hours.get(hour, 0) + 1
+    return hours
