@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    # Versions of editorial content (consultations, arguments, statements, organisations).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records which moderator made each historical version.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -185,6 +189,12 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # Update emails and retention live beside their logic; workers import them explicitly.
 CELERY_IMPORTS = ["consult.updates", "consult.retention"]
+# The hourly signature history and counts by postcode area (consult/history.py).
+CELERY_IMPORTS.append("consult.history")
+CELERY_BEAT_SCHEDULE["record-signature-history"] = {
+    "task": "consult.history.record_hours",
+    "schedule": 5 * 60.0,
+}
 CELERY_BEAT_SCHEDULE.update(
     {
         "check-milestones": {"task": "consult.updates.check_milestones", "schedule": 60.0},
@@ -272,5 +282,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Paths of failed requests carry the tokens of email links (issue 9: logs never hold them).
+    "filters": {"redact_tokens": {"()": "config.log_filters.RedactTokens"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.server": {"filters": ["redact_tokens"]},
+        "django.security.csrf": {"filters": ["redact_tokens"]},
+    },
 }

@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from consult.views import arguments, mailbox, organisations, pages, policies, signing, unsubscribe
+from consult.views import (
+    arguments,
+    mailbox,
+    open_data,
+    organisations,
+    pages,
+    personal_data,
+    policies,
+    signing,
+    unsubscribe,
+)
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -25,6 +35,12 @@ urlpatterns = [
     path("statements/<slug:slug>/sign/check-email/", signing.check_email, name="signature_check_email"),
     path("signatures/confirm/<str:token>/", signing.confirm, name="signature_confirm"),
     path("signatures/resend/", signing.resend, name="signature_resend"),
+    # A signer's copy of their data and its erasure (issue 9), before the catch-all manage path.
+    path("personal-data/erased/", personal_data.erased, name="signature_erased"),
+    path("signatures/<str:token>/data/", personal_data.download, name="signature_data"),
+    path("signatures/<str:token>/erase/", personal_data.erase, name="signature_erase"),
+    path("accounts/signatures/<int:pk>/data/", personal_data.account_download, name="my_signature_data"),
+    path("accounts/signatures/<int:pk>/erase/", personal_data.account_erase, name="my_signature_erase"),
     path("signatures/<str:token>/thanks/", signing.thanks, name="signature_thanks"),
     path("signatures/<str:token>/", signing.manage, name="signature_manage"),
     path("signatures/<str:token>/withdraw/", signing.withdraw, name="signature_withdraw"),
@@ -52,6 +68,29 @@ urlpatterns = [
         "accounts/organisations/<slug:slug>/propose/",
         organisations.propose_statement,
         name="statement_propose",
+    ),
+    # Open data (public-contract paths, versioned).
+    path("open-data/", open_data.open_data, name="open_data"),
+    path(
+        "open-data/v1/statements/<slug:slug>/history.csv",
+        open_data.history_csv,
+        name="open_data_history_csv",
+    ),
+    path(
+        "open-data/v1/statements/<slug:slug>/history.json",
+        open_data.history_json,
+        name="open_data_history_json",
+    ),
+    path("open-data/v1/statements/<slug:slug>/counts.json", open_data.counts_json, name="open_data_counts"),
+    path(
+        "open-data/v1/consultations/<slug:slug>/arguments.json",
+        open_data.arguments_json,
+        name="open_data_arguments",
+    ),
+    path(
+        "open-data/v1/consultations/<slug:slug>/arguments.csv",
+        open_data.arguments_csv,
+        name="open_data_arguments_csv",
     ),
     # The JSON API, the embeds and oEmbed (public-contract paths).
     path("", include("consult.api_urls")),

@@ -14,6 +14,7 @@ from tests.services import (  # noqa: F401
     require,
     smtp_server,
     web_server,
+    web_server_with_redis,
 )
 
 

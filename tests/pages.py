@@ -138,6 +138,7 @@ PAGES = [
     Page("page not found", None, path="/no-such-page/", status=404),
     Page("privacy", "privacy"),
     Page("moderation policy", "moderation_policy"),
+    Page("open data", "open_data"),
     # Accounts (allauth's pages inside the site's layout).
     Page("log in", "account_login"),
     Page("log in, error", "account_login", invalid={"login": "nobody@example.org", "password": "wrong"}),
@@ -178,6 +179,8 @@ PAGES = [
     Page("confirm signature", "signature_confirm", lambda demo: [demo.confirm_token]),
     Page("thank you", "signature_thanks", lambda demo: [demo.manage_token]),
     Page("manage signature", "signature_manage", lambda demo: [demo.manage_token]),
+    Page("erase your data", "signature_erase", lambda demo: [demo.manage_token]),
+    Page("your data is erased", "signature_erased"),
     Page("resend confirmation", "signature_resend"),
     Page("resend confirmation, error", "signature_resend", invalid=BAD_EMAIL, status=400),
     Page("confirm signature, unknown link", None, path="/signatures/confirm/no-such-token/", status=404),
@@ -202,6 +205,15 @@ NOT_PAGES = {
     "embed_script": "JavaScript",
     "oembed": "JSON",
     "mfa_download_recovery_codes": "a text file",
+    "signature_data": "JSON (a signer's data)",
+    "my_signature_data": "JSON (a signer's data)",
+    "my_signature_erase": 'the template of "erase your data", reached from an account',
+    # Open data for programs: CSV and JSON (checked in tests/consult/test_open_data.py).
+    "open_data_history_csv": "CSV",
+    "open_data_history_json": "JSON",
+    "open_data_counts": "JSON",
+    "open_data_arguments": "JSON",
+    "open_data_arguments_csv": "CSV",
     # POST-only actions (a GET answers 405).
     "statement_sign": 'POST only; its error state is the page "sign form, error"',
     "argument_endorse": "POST only",

@@ -274,6 +274,20 @@ class WebServer(ServiceProcess):
 @pytest.fixture
 def web_server(transactional_db, settings):
     """The site under gunicorn with production settings, sharing the test's PostgreSQL database."""
+    yield from serve_site()
+
+
+@pytest.fixture
+def web_server_with_redis(transactional_db, settings):
+    """`web_server`, also using the real Redis named in the environment as its cache and broker."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    require(redis_url.startswith("redis://"), "needs Redis as the cache (REDIS_URL=redis://...)")
+    require(broker.startswith("redis://"), "needs a Redis broker (CELERY_BROKER_URL=redis://...)")
+    yield from serve_site({"REDIS_URL": redis_url, "CELERY_BROKER_URL": broker})
+
+
+def serve_site(extra_environment: dict | None = None):
     require(connection.vendor == "postgresql", "needs PostgreSQL, which the web server process shares")
     environment = {
         **os.environ,
@@ -284,6 +298,7 @@ def web_server(transactional_db, settings):
         "EMAIL_URL": "dummymail://",
         "DATABASE_URL": test_database_url(),
         "SITE_URL": "http://127.0.0.1",
+        **(extra_environment or {}),
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],

@@ -8,7 +8,9 @@ from consult.models.arguments import (
     Stance,
 )
 from consult.models.baselines import BenchmarkRow
+from consult.models.cleanups import FraudCleanup
 from consult.models.consultations import Consultation, ConsultationSource, TimelineEvent
+from consult.models.history import SignatureArea, SignatureHour
 from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Membership, Organisation
 from consult.models.outbox import OutboundEmail
@@ -26,6 +28,7 @@ __all__ = [
     "Consultation",
     "ConsultationSource",
     "Endorsement",
+    "FraudCleanup",
     "Membership",
     "ModerationDecision",
     "Organisation",
@@ -33,7 +36,9 @@ __all__ = [
     "Position",
     "Side",
     "Signature",
+    "SignatureArea",
     "SignatureCounter",
+    "SignatureHour",
     "SignatureToken",
     "Stance",
     "Statement",

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from consult.models.consultations import Consultation
 from consult.models.organisations import Organisation
@@ -82,6 +83,8 @@ class Argument(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = ArgumentQuerySet.as_manager()
+    # Editorial edits keep their versions (shown under "History" in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -34,6 +35,8 @@ class Consultation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ConsultationQuerySet.as_manager()
+    # Editorial edits keep their versions (shown under "History" in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from consult.models.moderation import ModerationDecision
 from consult.slugs import unique_slug
@@ -42,6 +43,8 @@ class Organisation(models.Model):
     )
 
     objects = OrganisationQuerySet.as_manager()
+    # Editorial edits keep their versions (shown under "History" in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -87,6 +87,10 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     invalidation_reason = models.TextField(_("reason for invalidation"), blank=True)
+    # Set when a fraud clean-up invalidated this signature, so the clean-up can be undone.
+    cleanup = models.ForeignKey(
+        "consult.FraudCleanup", on_delete=models.SET_NULL, null=True, blank=True, related_name="signatures"
+    )
 
     objects = SignatureQuerySet.as_manager()
 
@@ -126,6 +130,26 @@ class Signature(models.Model):
             models.Index(fields=["state", "created_at"], name="signature_retention"),
             # "My signatures", found by email.
             models.Index(fields=["email_normalised"], name="signature_by_email"),
+            # The statement page's latest listed individuals, without scanning a million rows.
+            models.Index(
+                fields=["statement", "-confirmed_at"],
+                condition=Q(state="confirmed", hold="", kind="individual", show_name=True),
+                name="signature_listed_individuals",
+            ),
+            # The statement page's organisations and public office holders.
+            models.Index(
+                fields=["statement", "kind"],
+                condition=Q(state="confirmed", hold="") & ~Q(kind="individual"),
+                name="signature_listed_signatories",
+            ),
+            # The moderation queue of suspect signatures.
+            models.Index(fields=["hold", "state"], condition=~Q(hold=""), name="signature_held"),
+            # The signature history: counted signatures by time of confirmation (consult/history.py).
+            models.Index(
+                fields=["confirmed_at", "statement"],
+                condition=Q(state="confirmed", hold=""),
+                name="signature_confirmations",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,14 +164,18 @@ class Signature(models.Model):
             return self.Kind.INDIVIDUAL
         return self.kind
 
-    def _change(self, **changes) -> bool:
+    def _change(self, from_states: set[str] | None = None, **changes) -> bool:
         """Apply changes to this signature and move the counters to match, atomically.
 
-        The row is locked first, so two requests changing one signature at once (a double
-        click on "confirm") move the counters once. Returns whether anything changed.
+        The row is locked first and its state checked there (not on this possibly stale
+        copy), so a double click on "confirm", or a confirmation racing a moderator's
+        invalidation, moves the counters once and never revives an invalidated signature.
+        Returns whether anything changed.
         """
         with transaction.atomic():
             current = Signature.objects.select_for_update().get(pk=self.pk)
+            if from_states is not None and current.state not in from_states:
+                return False
             if all(getattr(current, field) == value for field, value in changes.items()):
                 return False
             before = current.counted_as
@@ -165,17 +193,15 @@ class Signature(models.Model):
         return True
 
     def confirm(self) -> bool:
-        if self.state != self.State.PENDING:
-            return False
-        return self._change(state=self.State.CONFIRMED, confirmed_at=timezone.now())
+        return self._change({self.State.PENDING}, state=self.State.CONFIRMED, confirmed_at=timezone.now())
 
     def withdraw(self) -> bool:
-        if self.state == self.State.WITHDRAWN:
-            return False
-        return self._change(state=self.State.WITHDRAWN, withdrawn_at=timezone.now())
+        live = {self.State.PENDING, self.State.CONFIRMED, self.State.INVALIDATED}
+        return self._change(live, state=self.State.WITHDRAWN, withdrawn_at=timezone.now())
 
     def invalidate(self, reason: str) -> bool:
-        return self._change(state=self.State.INVALIDATED, invalidation_reason=reason)
+        live = {self.State.PENDING, self.State.CONFIRMED}
+        return self._change(live, state=self.State.INVALIDATED, invalidation_reason=reason)
 
     def release(self) -> bool:
         """Lift a hold (a moderator found the signature genuine)."""

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from consult.models.arguments import Side
 from consult.models.consultations import Consultation
@@ -95,6 +96,8 @@ class Statement(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StatementQuerySet.as_manager()
+    # Editorial edits keep their versions (shown under "History" in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

@@ -179,3 +179,19 @@ def test_published_and_pending_arguments(consultation):
     pending = ArgumentFactory(consultation=consultation, status=Argument.Status.PENDING)
     assert list(Argument.objects.published()) == [published]
     assert list(Argument.objects.pending()) == [pending]
+
+
+def test_a_stale_copy_cannot_confirm_a_signature_invalidated_meanwhile(statement):
+    signature = SignatureFactory(statement=statement)
+    stale_copy = Signature.objects.get(pk=signature.pk)
+    signature.invalidate("Fraud")
+    assert stale_copy.confirm() is False
+    assert Signature.objects.get(pk=signature.pk).state == Signature.State.INVALIDATED
+    assert statement.counts().total == 0
+
+
+def test_a_withdrawn_signature_cannot_be_invalidated_back_to_life(statement):
+    signature = SignatureFactory(statement=statement)
+    signature.withdraw()
+    assert Signature.objects.get(pk=signature.pk).invalidate("Fraud") is False
+    assert Signature.objects.get(pk=signature.pk).state == Signature.State.WITHDRAWN

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
 
-from consult import demo
+from consult import demo, history
 from consult.models import Argument, Consultation, Organisation, Position, Signature, Statement
 
 
@@ -22,6 +22,8 @@ class Command(BaseCommand):
         load_readers(consultation)
         statement = load_statement(consultation)
         load_signatures(statement)
+        # The history tables are normally kept by beat; fill them so the charts show the demo.
+        history.record_hours()
         counts = statement.counts()
         self.stdout.write(
             self.style.SUCCESS(
