@@ -1,6 +1,7 @@
 """Signatures confirmed at a chosen time, for the history, charts and open data tests."""
 
 import datetime
+import math
 
 from django.utils import timezone
 
@@ -9,7 +10,14 @@ from tests.factories import SignatureFactory
 
 
 def hours_ago(hours: float) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(hours=hours)
+    """A moment inside the clock hour `floor(hours)` hours back, never straddling an hour boundary.
+
+    3 and 3.2 land in the same recorded hour whatever the minute the test runs at.
+    """
+    now = timezone.now()
+    hour_start = now.replace(minute=0, second=0, microsecond=0)
+    whole = math.floor(hours)
+    return hour_start - datetime.timedelta(hours=whole) + (now - hour_start) * (hours - whole)
 
 
 def confirmed_at(statement, when: datetime.datetime, **fields) -> Signature:

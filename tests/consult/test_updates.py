@@ -207,3 +207,32 @@ def test_forged_unsubscribe_links_get_a_clear_page(client, token):
 def test_unsubscribe_refuses_other_methods(client, statement):
     url = reverse("unsubscribe", args=[updates.unsubscribe_token(signer(statement))])
     assert client.put(url).status_code == 405
+
+
+def test_an_update_whose_fan_out_was_never_queued_is_resumed_by_the_sweep(statement):
+    # The state a broker outage leaves behind: marked as sending, no delivery written yet.
+    recipient = signer(statement)
+    update = draft(statement, status=Update.Status.SENDING)
+    Update.objects.filter(pk=update.pk).update(sending_started_at=update.created_at)
+    assert updates.resume_stalled_updates(0) == 1
+    assert [message.to for message in mail.outbox] == [[recipient.email]]
+    update.refresh_from_db()
+    assert update.status == Update.Status.SENT
+    assert updates.resume_stalled_updates(0) == 0
+
+
+def test_a_sending_update_that_is_making_progress_is_left_alone(statement):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    signer(statement)
+    signer(statement)
+    update = draft(statement, status=Update.Status.SENDING)
+    Update.objects.filter(pk=update.pk).update(sending_started_at=timezone.now() - timedelta(hours=2))
+    updates.create_deliveries(update)
+    # One delivered a moment ago, one still pending: a live fan-out, not a stalled one.
+    first = update.deliveries.order_by("pk").first()
+    update.deliveries.filter(pk=first.pk).update(status=UpdateDelivery.Status.SENT, sent_at=timezone.now())
+    assert updates.resume_stalled_updates(3600) == 0
+    assert updates.resume_stalled_updates(0) == 1

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from consult.admin_moderation import ModerationHistoryMixin
+from consult.admin.history import ModerationHistoryMixin
 from consult.forms.moderation import CleanupCriteriaForm, ReasonForm
 from consult.models import FraudCleanup, Signature
 from consult.models.cleanups import ELIGIBLE_STATES
