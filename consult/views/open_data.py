@@ -83,14 +83,9 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
     if statement is None:
         return HttpResponse(_("No public statement has this slug."), status=404, content_type="text/plain")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["hour", "signatures", "cumulative"])
-    for row in history_rows(statement):
-        writer.writerow([neutralise(row["hour"]), row["signatures"], row["cumulative"]])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{statement.slug}-history.csv"'
-    return response
+    columns = ["hour", "signatures", "cumulative"]
+    rows = ([row[column] for column in columns] for row in history_rows(statement))
+    return csv_response(f"{statement.slug}-history.csv", columns, rows)
 
 
 @require_http_methods(METHODS)
@@ -179,13 +174,22 @@ def arguments_csv(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(slug)
     if consultation is None:
         return HttpResponse(_("No public consultation has this slug."), status=404, content_type="text/plain")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ARGUMENT_COLUMNS)
+    return csv_response(f"{consultation.slug}-arguments.csv", ARGUMENT_COLUMNS, argument_rows(consultation))
+
+
+def argument_rows(consultation: Consultation):
     for argument in published_arguments(consultation):
         row = argument_document(argument)
         row["sources"] = "\n".join(f"{source['title']} <{source['url']}>" for source in row["sources"])
-        writer.writerow([neutralise(row[column]) for column in ARGUMENT_COLUMNS])
+        yield [row[column] for column in ARGUMENT_COLUMNS]
+
+
+def csv_response(filename: str, columns: list[str], rows) -> HttpResponse:
+    """A CSV download whose cells are neutralised, so no spreadsheet runs them as formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows([neutralise(value) for value in row] for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{consultation.slug}-arguments.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
