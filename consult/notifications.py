@@ -20,6 +20,7 @@ def send_argument_decision(argument: Argument) -> bool:
         "published": argument.status == Argument.Status.PUBLISHED,
         "argument_url": absolute(argument.get_absolute_url()),
         "my_arguments_url": absolute(reverse("my_arguments")),
+        "policy_url": absolute(reverse("moderation_policy")),
         "SITE_URL": settings.SITE_URL,
     }
     send("argument_decided", argument.author.email, context, settings.LANGUAGE_CODE)

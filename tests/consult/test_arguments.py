@@ -397,6 +397,8 @@ def test_rejecting_needs_a_reason_which_the_author_reads(django_capture_on_commi
     [email] = mailoutbox
     assert email.subject == "Your argument was not published"
     assert "The source is a <script> blog." in email.body
+    # Rejected authors are pointed to the published moderation policy.
+    assert "/moderation-policy/" in email.body
     html = email.alternatives[0][0]
     assert "The source is a &lt;script&gt; blog." in html and "<b>Bold</b>" not in html
     assert ModerationDecision.objects.get().reason == "The source is a <script> blog."
