@@ -10,13 +10,12 @@ import logging
 import time
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from consult.models import Signature, SignatureCounter, Statement
+from consult.emails import absolute
+from consult.models import SignatureCounter, Statement
 from consult.models.statements import Counts
 
 logger = logging.getLogger(__name__)
@@ -29,11 +28,6 @@ LOCAL_MAX = 1000
 local_documents: dict[str, tuple[float, dict | str]] = {}
 # A cached "no such public statement", so a flood of requests for a bad slug stays off the database.
 MISSING = "missing"
-
-
-def absolute(path: str) -> str:
-    """An absolute URL on this site, built from SITE_URL and never from the request's Host."""
-    return settings.SITE_URL + path
 
 
 def effective_status(statement: Statement) -> str:
@@ -113,27 +107,6 @@ def forget_local_documents() -> None:
     local_documents.clear()
 
 
-def counts_by_statement(statement_ids: list[int]) -> dict[int, Counts]:
-    """The counts of several statements in one query over their counter rows."""
-    totals: dict[int, dict[str, int]] = {statement_id: {} for statement_id in statement_ids}
-    rows = (
-        SignatureCounter.objects.filter(statement_id__in=statement_ids)
-        .values("statement_id", "kind")
-        .annotate(total=Sum("count"))
-        .values_list("statement_id", "kind", "total")
-    )
-    for statement_id, kind, total in rows:
-        totals[statement_id][kind] = total
-    return {
-        statement_id: Counts(
-            individuals=kinds.get(Signature.Kind.INDIVIDUAL, 0),
-            organisations=kinds.get(Signature.Kind.ORGANISATION, 0),
-            notable=kinds.get(Signature.Kind.NOTABLE, 0),
-        )
-        for statement_id, kinds in totals.items()
-    }
-
-
 def statement_documents(statements: Iterable[Statement]) -> list[dict]:
     """Documents for a page of statements: cached ones reused, the rest counted in one query."""
     statements = list(statements)
@@ -142,7 +115,7 @@ def statement_documents(statements: Iterable[Statement]) -> list[dict]:
         statement for statement in statements if not isinstance(cached.get(cache_key(statement.slug)), dict)
     ]
     if missing:
-        counts = counts_by_statement([statement.pk for statement in missing])
+        counts = SignatureCounter.counts_for_many([statement.pk for statement in missing])
         built = {
             cache_key(statement.slug): build_document(statement, counts[statement.pk])
             for statement in missing

@@ -260,17 +260,28 @@ class SignatureCounter(models.Model):
 
     @classmethod
     def counts_for(cls, statement_id: int) -> Counts:
-        totals = dict(
-            cls.objects.filter(statement_id=statement_id)
-            .values_list("kind")
+        return cls.counts_for_many([statement_id])[statement_id]
+
+    @classmethod
+    def counts_for_many(cls, statement_ids: list[int]) -> dict[int, Counts]:
+        """The counts of several statements in one query over their counter rows."""
+        totals: dict[int, dict[str, int]] = {statement_id: {} for statement_id in statement_ids}
+        rows = (
+            cls.objects.filter(statement_id__in=statement_ids)
+            .values("statement_id", "kind")
             .annotate(total=Sum("count"))
-            .values_list("kind", "total")
+            .values_list("statement_id", "kind", "total")
         )
-        return Counts(
-            individuals=totals.get(Signature.Kind.INDIVIDUAL, 0),
-            organisations=totals.get(Signature.Kind.ORGANISATION, 0),
-            notable=totals.get(Signature.Kind.NOTABLE, 0),
-        )
+        for statement_id, kind, total in rows:
+            totals[statement_id][kind] = total
+        return {
+            statement_id: Counts(
+                individuals=kinds.get(Signature.Kind.INDIVIDUAL, 0),
+                organisations=kinds.get(Signature.Kind.ORGANISATION, 0),
+                notable=kinds.get(Signature.Kind.NOTABLE, 0),
+            )
+            for statement_id, kinds in totals.items()
+        }
 
     @classmethod
     def reconcile(cls, statement_id: int) -> int:

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consult.embeds import absolute, statement_document, statement_documents
+from consult.emails import absolute
+from consult.embeds import statement_document, statement_documents
 from consult.models import Statement
 from consult.openapi import openapi_document
 from consult.views.headers import open_cors, public_cache

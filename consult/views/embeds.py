@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from consult.embeds import absolute, statement_document
+from consult.emails import absolute
+from consult.embeds import statement_document
 from consult.views.headers import open_cors, public_cache
 from consult.views.pages import get_public_statement
 

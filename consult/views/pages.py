@@ -6,7 +6,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from consult.models import Argument, Consultation, Position, Side, Signature, Stance, Statement
+from consult.models import (
+    Argument,
+    Consultation,
+    Position,
+    Side,
+    Signature,
+    SignatureCounter,
+    Stance,
+    Statement,
+)
 
 ORDERINGS = {
     "endorsed": ("-endorsement_count", "-published_at"),
@@ -58,10 +67,22 @@ def reader_context(request: HttpRequest, consultation: Consultation) -> dict:
     }
 
 
+def with_counts(statements) -> list[Statement]:
+    """Give each statement its `current_counts`, for all of them in one query."""
+    statements = list(statements)
+    counts = SignatureCounter.counts_for_many([statement.pk for statement in statements])
+    for statement in statements:
+        statement.current_counts = counts[statement.pk]
+    return statements
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    consultations = Consultation.objects.public().prefetch_related(
-        Prefetch("statements", queryset=Statement.objects.public(), to_attr="public_statements")
+    consultations = list(
+        Consultation.objects.public().prefetch_related(
+            Prefetch("statements", queryset=Statement.objects.public(), to_attr="public_statements")
+        )
     )
+    with_counts(statement for consultation in consultations for statement in consultation.public_statements)
     return render(request, "consult/home.html", {"consultations": consultations})
 
 
@@ -92,7 +113,7 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ("convincing", _("Most convincing to the other side")),
             ("newest", _("Newest")),
         ],
-        "statements": consultation.statements.public(),
+        "statements": with_counts(consultation.statements.public()),
         **reader_context(request, consultation),
     }
     return render(request, "consult/consultation_detail.html", context)

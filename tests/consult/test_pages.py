@@ -140,3 +140,15 @@ def test_server_error_page_is_friendly(client, settings):
 
     body = loader.render_to_string("500.html")
     assert "Sorry, something went wrong" in body
+
+
+def test_home_counts_every_statement_in_one_query(client, consultation, django_assert_max_num_queries):
+    for _ in range(2):
+        SignatureFactory(statement=StatementFactory(consultation=consultation)).confirm()
+    with django_assert_max_num_queries(4) as few:
+        client.get(reverse("home"))
+    for _ in range(5):
+        SignatureFactory(statement=StatementFactory(consultation=consultation)).confirm()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count("1 signature") == 7
