@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from consult import languages
 from consult.models import Argument, ArgumentReport, ArgumentSource, Consultation, Organisation, Side, Stance
 
 MAX_SOURCES = 3
@@ -114,7 +115,8 @@ class ArgumentForm(forms.ModelForm):
         fields = ["side", "claim", "explanation", "answers", "organisation"]
 
     def __init__(self, *args, consultation: Consultation, author, **kwargs) -> None:
-        kwargs.setdefault("instance", Argument(consultation=consultation, author=author))
+        instance = Argument(consultation=consultation, author=author, language=languages.current())
+        kwargs.setdefault("instance", instance)
         super().__init__(*args, **kwargs)
         self.fields["answers"].queryset = consultation.arguments.published().order_by("side", "claim")
         # Kept even when empty, so a forged organisation gets an error rather than being ignored.
