@@ -3,8 +3,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from consult.addresses import normalise_email
 from consult.admin.cleanups import cleanup_urls
 from consult.admin.history import ModerationHistoryMixin
+from consult.admin.pagination import EstimatedCountPaginator
 from consult.exports import mask_email
 from consult.models import (
     ModerationDecision,
@@ -21,12 +23,17 @@ def may_see_personal_data(request) -> bool:
 
 @admin.register(Signature)
 class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
-    list_display = ["name", "signer_email", "statement", "kind", "state", "hold", "role_status", "created_at"]
+    list_display = ["name", "signer_email", "statement", "kind", "state", "hold", "role_status", "signed"]
     list_filter = ["state", "kind", "hold", "role_status", "statement"]
-    search_fields = ["name", "email_normalised", "public_role"]
+    # An address is looked up exactly, through its index (see get_search_results).
+    search_fields = ["name", "public_role"]
     list_select_related = ["statement"]
     raw_id_fields = ["user", "organisation"]
-    date_hierarchy = "created_at"
+    # A million rows: newest first by primary key (an index), sorted by nothing that needs a
+    # sort of the whole table, counted by estimate, and no date drill-down (a scan per load).
+    ordering = ["-pk"]
+    sortable_by = ["signed"]
+    paginator = EstimatedCountPaginator
     # The counters move only through the signature's own methods, never by editing fields.
     readonly_fields = [
         "statement",
@@ -38,13 +45,19 @@ class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
         "created_at",
         "cleanup",
     ]
-    # An exact count of a million rows on every page load would make the list slow.
     show_full_result_count = False
     actions = ["verify_public_roles", "refuse_public_roles", "release_signatures", "invalidate_signatures"]
     change_list_template = "admin/consult/signature/change_list.html"
 
     def get_urls(self):
         return [*cleanup_urls(self), *super().get_urls()]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj: Signature | None = None) -> bool:
+        # Deleting a row would leave the counters counting it; invalidation is the recorded way.
+        return False
 
     @admin.display(description=_("email"))
     def signer_email(self, signature: Signature) -> str:
@@ -54,15 +67,25 @@ class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
     def signer_email_unmasked(self, signature: Signature) -> str:
         return signature.email
 
+    @admin.display(description=_("signed"), ordering="pk")
+    def signed(self, signature: Signature):
+        return signature.created_at
+
     def get_list_display(self, request) -> list:
         if not may_see_personal_data(request):
             return self.list_display
         return [("signer_email_unmasked" if f == "signer_email" else f) for f in self.list_display]
 
-    def get_search_fields(self, request) -> list[str]:
-        # Searching by address would tell a moderator without the permission who signed.
-        fields = super().get_search_fields(request)
-        return fields if may_see_personal_data(request) else [f for f in fields if f != "email_normalised"]
+    def get_search_results(self, request, queryset, search_term: str):
+        """An address finds its signer's signatures, for those who may see addresses.
+
+        Without the permission an address finds nothing: it would tell them who signed.
+        """
+        if "@" not in search_term:
+            return super().get_search_results(request, queryset, search_term)
+        if not may_see_personal_data(request):
+            return queryset.none(), False
+        return queryset.filter(email_normalised=normalise_email(search_term)), False
 
     def get_exclude(self, request, obj=None):
         return None if may_see_personal_data(request) else PERSONAL_FIELDS

@@ -23,7 +23,7 @@ class UpdateAdmin(admin.ModelAdmin):
     change_form_template = "admin/consult/update/change_form.html"
 
     def get_fields(self, request: HttpRequest, obj: Update | None = None) -> list[str]:
-        fields = ["statement", "subject", "body"]
+        fields = ["statement", ("subject", "subject_cy"), ("body", "body_cy")]
         return (
             fields if obj is None else [*fields, "preview", "recipients", "status", "progress_bar", "sent_at"]
         )
@@ -31,7 +31,7 @@ class UpdateAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Update | None = None) -> list[str]:
         if obj is not None and obj.status != Update.Status.DRAFT:
             # Sent (or sending) updates are part of the record: nothing about them changes.
-            return [*self.readonly_fields, "statement", "subject", "body"]
+            return [*self.readonly_fields, "statement", "subject", "body", "subject_cy", "body_cy"]
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: Update, form, change: bool) -> None:
@@ -40,7 +40,9 @@ class UpdateAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Update | None = None) -> bool:
-        return obj is None or obj.status == Update.Status.DRAFT
+        # Only drafts, and only for those who may delete updates at all.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == Update.Status.DRAFT)
 
     @admin.display(description=_("Preview"))
     def preview(self, obj: Update) -> str:

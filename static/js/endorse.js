@@ -37,10 +37,12 @@
     }
     event.preventDefault();
     var button = form.querySelector("button");
-    if (button.disabled) {
+    // A second press while the first is on its way does nothing. The button is marked busy, not
+    // disabled: a disabled button loses the focus, and a keyboard user would be sent to the top.
+    if (form.getAttribute("aria-busy") === "true") {
       return;
     }
-    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
     form.setAttribute("aria-busy", "true");
     send(form)
       .then(function (data) {
@@ -51,7 +53,7 @@
         form.submit();
       })
       .finally(function () {
-        button.disabled = false;
+        button.removeAttribute("aria-disabled");
         form.removeAttribute("aria-busy");
       });
   });
