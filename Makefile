@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help python-version run test lint format migrate demo worker beat clean bench bench-smoke
+.PHONY: help python-version run test lint format migrate demo worker beat clean bench bench-smoke messages
 
 help:
 	@echo "make run    - the site with demo content on http://127.0.0.1:$(PORT) (no services needed)"
@@ -15,6 +15,7 @@ help:
 	@echo "make beat   - the Celery scheduler against CELERY_BROKER_URL"
 	@echo "make bench  - the benchmark on the production shape; report in bench/results/"
 	@echo "make bench-smoke - every benchmark scenario at tiny size (what CI runs)"
+	@echo "make messages - update the Welsh catalogue from the code (needs gettext), then compile it"
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -60,6 +61,11 @@ test: $(VENV)/.installed-dev node_modules/.installed
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Needs GNU gettext (Debian: apt install gettext). See README.md, "Languages".
+messages: export DEBUG ?= 1
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py update_translations
 
 worker: $(VENV)/.installed
 	$(BIN)/celery -A config worker --loglevel=INFO

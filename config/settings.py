@@ -97,7 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if "REDIS_URL" in env:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "consult.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "consult",
         }
@@ -135,6 +135,8 @@ MFA_TOTP_ISSUER = "Consult"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+# The site's Welsh catalogue, then our Welsh for the parts of allauth we use (it has none of its own).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

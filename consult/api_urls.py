@@ -1,8 +1,9 @@
-"""Public-contract URLs: the JSON API, the embeds and oEmbed. Other sites depend on these paths."""
+"""Public-contract URLs: the JSON API, the embeds, oEmbed and the open data. Other sites depend on
+these paths, so they never carry a language prefix."""
 
 from django.urls import path
 
-from consult.views import api, embeds
+from consult.views import api, embeds, open_data
 
 urlpatterns = [
     path("api/", api.api_docs, name="api_docs"),
@@ -15,5 +16,26 @@ urlpatterns = [
     path("embed.js", embeds.embed_script, name="embed_script"),
     # Exactly "oembed", no trailing slash: consumers do not follow redirects reliably.
     path("oembed", embeds.oembed, name="oembed"),
-    path("statements/<slug:slug>/embed/", embeds.statement_embed, name="statement_embed"),
+    # Open data (versioned).
+    path(
+        "open-data/v1/statements/<slug:slug>/history.csv",
+        open_data.history_csv,
+        name="open_data_history_csv",
+    ),
+    path(
+        "open-data/v1/statements/<slug:slug>/history.json",
+        open_data.history_json,
+        name="open_data_history_json",
+    ),
+    path("open-data/v1/statements/<slug:slug>/counts.json", open_data.counts_json, name="open_data_counts"),
+    path(
+        "open-data/v1/consultations/<slug:slug>/arguments.json",
+        open_data.arguments_json,
+        name="open_data_arguments",
+    ),
+    path(
+        "open-data/v1/consultations/<slug:slug>/arguments.csv",
+        open_data.arguments_csv,
+        name="open_data_arguments_csv",
+    ),
 ]

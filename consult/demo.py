@@ -37,6 +37,38 @@ CONSULTATION = {
         "This consultation hosts the strongest arguments on both sides, with their sources, and "
         "statements that people and organisations can sign."
     ),
+    # The Welsh versions (the arguments stay in English: a Welsh page shows them marked lang="en").
+    "title_cy": "Defnydd yr heddlu o adnabod wynebau yng Nghymru a Lloegr",
+    "question_cy": (
+        "A ddylai'r heddlu yng Nghymru a Lloegr ddefnyddio adnabod wynebau yn ehangach,"
+        " fel yr anogodd y llywodraeth yn 2023?"
+    ),
+    "summary_cy": (
+        "Ym mis Hydref 2023 anogodd y Gweinidog Plismona brif swyddogion yr heddlu i ddyblu chwiliadau "
+        "adnabod wynebau ôl-weithredol ac i ddefnyddio adnabod wynebau byw yn ehangach. Gofynnodd "
+        "seneddwyr a grwpiau cymdeithas sifil iddo ddod i ben. Pwyswch a mesurwch y dadleuon a "
+        "llofnodwch ddatganiad."
+    ),
+    "background_cy": (
+        "Mae adnabod wynebau yn cymharu delweddau o wynebau â chronfa ddata. Mae'r heddlu yng Nghymru a "
+        "Lloegr yn ei ddefnyddio mewn dwy brif ffordd. Mae adnabod wynebau ôl-weithredol yn chwilio "
+        "delweddau llonydd, fel fframiau o deledu cylch cyfyng, yn erbyn delweddau dalfa ar ôl "
+        "digwyddiad. Mae adnabod wynebau byw yn cymharu wynebau pobl sy'n mynd heibio i gamera, mewn "
+        "amser real, â rhestr wylio.\n\n"
+        "Ar 29 Hydref 2023 cyhoeddodd y Swyddfa Gartref fod y Gweinidog Plismona wedi ysgrifennu at "
+        "brif swyddogion yr heddlu yn eu hannog i fwy na dyblu nifer y chwiliadau adnabod wynebau "
+        "ôl-weithredol, i fod yn fwy na 200,000 erbyn mis Mai 2024, ac i ehangu'r defnydd o adnabod "
+        "wynebau byw. Dadl y llywodraeth yw bod y dechnoleg yn helpu i ddal pobl sy'n cael eu ceisio am "
+        "droseddau difrifol ac i ddod o hyd i bobl sydd ar goll, bod ganddi sail gyfreithiol gadarn, a "
+        "bod delweddau pobl nad ydynt yn cyfateb i restr wylio yn cael eu dileu.\n\n"
+        "Yn gynharach y mis hwnnw, llofnododd 65 o aelodau Tŷ'r Cyffredin a Thŷ'r Arglwyddi a 31 o "
+        "sefydliadau, yn eu plith Big Brother Watch, Liberty, Amnest Rhyngwladol a'r Race Equality "
+        "Foundation, ddatganiad ar y cyd yn galw ar yr heddlu a chwmnïau preifat i roi'r gorau i "
+        "ddefnyddio adnabod wynebau byw ar gyfer gwyliadwriaeth gyhoeddus. Galwodd un AS adnabod "
+        'wynebau byw yn "offeryn gwyliadwriaeth dorfol heb amheuaeth".\n\n'
+        "Mae'r ymgynghoriad hwn yn cynnal y dadleuon cryfaf ar y ddwy ochr, gyda'u ffynonellau, a "
+        "datganiadau y gall pobl a sefydliadau eu llofnodi."
+    ),
     "status": "open",
 }
 
@@ -211,6 +243,18 @@ STATEMENT = {
         "oversees it.\n\n"
         "A technology that can identify anyone in a crowd should rest on a decision by Parliament, not on "
         "guidance alone."
+    ),
+    "title_cy": "Oedi adnabod wynebau byw nes i Senedd y DU bleidleisio arno",
+    "text_cy": (
+        "At yr Ysgrifennydd Cartref,\n\n"
+        "Mae heddluoedd yng Nghymru a Lloegr wedi cael eu hannog i ehangu adnabod wynebau byw, sy'n "
+        "sganio wynebau pawb sy'n mynd heibio i gamera. Nid oes Deddf Seneddol yn ei awdurdodi, ac mae'r "
+        "Llys Apêl wedi dyfarnu bod defnydd un heddlu ohono yn anghyfreithlon.\n\n"
+        "Gofynnwn i chi oedi defnydd yr heddlu o adnabod wynebau byw nes bod Senedd y DU wedi trafod a "
+        "phleidleisio ar gyfraith sy'n nodi pryd y caniateir ei ddefnyddio, pwy y caniateir eu rhoi ar "
+        "restr wylio, a phwy sy'n ei oruchwylio.\n\n"
+        "Dylai technoleg sy'n gallu adnabod unrhyw un mewn torf ddibynnu ar benderfyniad gan Senedd y DU, "
+        "nid ar ganllawiau yn unig."
     ),
 }
 

@@ -3,15 +3,25 @@
 templates/emails/<name>_subject.txt, <name>_message.txt and <name>_message.html give the
 subject, the plain text and the HTML part. Links are absolute, built from SITE_URL (never
 from a request's Host header). Every email to a signer carries a link to manage the signature.
+Each email is written in its reader's language, links included (a Welsh signer's go to /cy/).
 """
+
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from consult import languages
 from consult.models import OutboundEmail, Signature, SignatureToken
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether a failed send was refused for good (a 5xx reply), not just for now (4xx, no answer)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
 def absolute(path: str) -> str:
@@ -19,7 +29,7 @@ def absolute(path: str) -> str:
 
 
 def send(name: str, to: str, context: dict, language: str) -> None:
-    with translation.override(language):
+    with languages.override(language):
         subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
         text = render_to_string(f"emails/{name}_message.txt", context)
         html = render_to_string(f"emails/{name}_message.html", context)
@@ -28,8 +38,10 @@ def send(name: str, to: str, context: dict, language: str) -> None:
     message.send()
 
 
-def signer_context(signature: Signature) -> dict:
-    manage_token = SignatureToken.issue(signature, SignatureToken.Purpose.MANAGE)
+def signer_context(signature: Signature, manage_token: str | None = None) -> dict:
+    """What every email to a signer shows; `manage_token` when the caller issued one already."""
+    if manage_token is None:
+        manage_token = SignatureToken.issue(signature, SignatureToken.Purpose.MANAGE)
     return {
         "signature": signature,
         "statement": signature.statement,
@@ -41,15 +53,18 @@ def signer_context(signature: Signature) -> dict:
 
 def send_confirmation(signature: Signature, again: bool = False) -> None:
     confirm_token = SignatureToken.issue(signature, SignatureToken.Purpose.CONFIRM)
-    context = signer_context(signature) | {
-        "confirm_url": absolute(reverse("signature_confirm", args=[confirm_token])),
-        "again": again,
-    }
+    with languages.override(signature.language):
+        context = signer_context(signature) | {
+            "confirm_url": absolute(reverse("signature_confirm", args=[confirm_token])),
+            "again": again,
+        }
     send("signature_confirm", signature.email, context, signature.language)
 
 
 def send_already_signed(signature: Signature) -> None:
-    send("signature_already_signed", signature.email, signer_context(signature), signature.language)
+    with languages.override(signature.language):
+        context = signer_context(signature)
+    send("signature_already_signed", signature.email, context, signature.language)
 
 
 def send_for_outbound(outbound: OutboundEmail) -> None:

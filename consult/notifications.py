@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from consult import languages
 from consult.emails import absolute, send
 from consult.models import Argument
 
@@ -15,13 +16,14 @@ def send_argument_decision(argument: Argument) -> bool:
     """
     if argument.author is None or argument.status == Argument.Status.PENDING:
         return False
-    context = {
-        "argument": argument,
-        "published": argument.status == Argument.Status.PUBLISHED,
-        "argument_url": absolute(argument.get_absolute_url()),
-        "my_arguments_url": absolute(reverse("my_arguments")),
-        "policy_url": absolute(reverse("moderation_policy")),
-        "SITE_URL": settings.SITE_URL,
-    }
-    send("argument_decided", argument.author.email, context, settings.LANGUAGE_CODE)
+    with languages.override(argument.language):  # Links to the pages in the author's language.
+        context = {
+            "argument": argument,
+            "published": argument.status == Argument.Status.PUBLISHED,
+            "argument_url": absolute(argument.get_absolute_url()),
+            "my_arguments_url": absolute(reverse("my_arguments")),
+            "policy_url": absolute(reverse("moderation_policy")),
+            "SITE_URL": settings.SITE_URL,
+        }
+    send("argument_decided", argument.author.email, context, argument.language)
     return True

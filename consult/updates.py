@@ -23,10 +23,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from consult.models import Signature, Statement, Update, UpdateDelivery
+from consult import languages
+from consult.emails import is_permanent
+from consult.models import Signature, SignatureToken, Statement, Update, UpdateDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,11 @@ def render_html(body: str) -> str:
     )
 
 
+def rendered_bodies(update: Update) -> dict[str, str]:
+    """The body as HTML in each language, rendered once per batch (Welsh falls back to English)."""
+    return {code: render_html(update.localised("body", code)) for code, _name in settings.LANGUAGES}
+
+
 def unsubscribe_token(signature: Signature) -> str:
     """A link that never expires: a signed signature id, nothing stored."""
     return signing.dumps(signature.pk, salt=UNSUBSCRIBE_SALT)
@@ -83,13 +90,19 @@ def signature_for_unsubscribe(token: str) -> Signature | None:
     return Signature.objects.select_related("statement").filter(pk=signature_id).first()
 
 
-def build_message(update: Update, signature: Signature, body_html: str) -> EmailMultiAlternatives:
+def build_message(
+    update: Update, signature: Signature, bodies: dict[str, str], manage_token: str | None = None
+) -> EmailMultiAlternatives:
+    """The update in the signer's language; the unsubscribe link (also the one-click POST target)
+    keeps its unprefixed address, the other links go to the pages in that language."""
     from consult.emails import absolute, signer_context
 
-    unsubscribe_url = absolute(reverse("unsubscribe", args=[unsubscribe_token(signature)]))
-    context = signer_context(signature) | {"unsubscribe_url": unsubscribe_url}
-    with translation.override(signature.language):
-        return compose(update, signature.email, context, body_html)
+    with languages.override(settings.LANGUAGE_CODE):
+        unsubscribe_url = absolute(reverse("unsubscribe", args=[unsubscribe_token(signature)]))
+    language = languages.supported(signature.language)
+    with languages.override(language):
+        context = signer_context(signature, manage_token) | {"unsubscribe_url": unsubscribe_url}
+        return compose(update, signature.email, context, bodies[language])
 
 
 def build_test_message(update: Update, email: str) -> EmailMultiAlternatives:
@@ -113,7 +126,7 @@ def compose(update: Update, email: str, context: dict, body_html: str) -> EmailM
     text = render_to_string("emails/update_message.txt", context)
     html = render_to_string("emails/update_message.html", context)
     message = EmailMultiAlternatives(
-        update.subject,
+        update.localised("subject"),
         text,
         settings.DEFAULT_FROM_EMAIL,
         [email],
@@ -198,15 +211,18 @@ class TemporaryFailure(Exception):
 )
 def send_update_batch(update_id: int, first_id: int, last_id: int) -> int:
     update = Update.objects.select_related("statement").get(pk=update_id)
-    body_html = render_html(update.body)
+    bodies = rendered_bodies(update)
     pending = UpdateDelivery.objects.filter(
         update_id=update_id, status=UpdateDelivery.Status.PENDING, pk__gte=first_id, pk__lte=last_id
     )
     sent, deferred = 0, 0
+    deliveries = dict(pending.order_by("pk").values_list("pk", "signature_id"))
+    # Every message carries a manage link: its tokens are stored in one query per batch.
+    manage_tokens = SignatureToken.issue_many(list(deliveries.values()), SignatureToken.Purpose.MANAGE)
     # One SMTP connection for the whole batch.
     with get_connection() as connection:
-        for delivery_id in pending.order_by("pk").values_list("pk", flat=True):
-            outcome = deliver(update, delivery_id, body_html, connection)
+        for delivery_id, signature_id in deliveries.items():
+            outcome = deliver(update, delivery_id, bodies, connection, manage_tokens[signature_id])
             sent += outcome == UpdateDelivery.Status.SENT
             deferred += outcome == UpdateDelivery.Status.PENDING
     finish_if_done(update_id)
@@ -215,7 +231,9 @@ def send_update_batch(update_id: int, first_id: int, last_id: int) -> int:
     return sent
 
 
-def deliver(update: Update, delivery_id: int, body_html: str, connection) -> str | None:
+def deliver(
+    update: Update, delivery_id: int, bodies: dict[str, str], connection, manage_token: str | None = None
+) -> str | None:
     """Send one delivery if it is still pending and nobody else holds it; return its new status."""
     with transaction.atomic():
         delivery = (
@@ -227,11 +245,12 @@ def deliver(update: Update, delivery_id: int, body_html: str, connection) -> str
         if delivery is None:
             return None
         signature = delivery.signature
+        signature.statement = update.statement  # The update's own: no query per message.
         if signature.counted_as is None or not signature.wants_updates:
             delivery.status = UpdateDelivery.Status.SKIPPED
         else:
             try:
-                connection.send_messages([build_message(update, signature, body_html)])
+                connection.send_messages([build_message(update, signature, bodies, manage_token)])
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
                 # 5xx is permanent (no such mailbox): recorded, never retried. 4xx is retried.
                 if is_permanent(error):
@@ -245,12 +264,6 @@ def deliver(update: Update, delivery_id: int, body_html: str, connection) -> str
         delivery.attempts += 1
         delivery.save(update_fields=["status", "error", "sent_at", "attempts"])
     return delivery.status
-
-
-def is_permanent(error: smtplib.SMTPException) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _message in error.recipients.values())
-    return error.smtp_code >= 500
 
 
 def finish_if_done(update_id: int) -> bool:
@@ -279,6 +292,25 @@ def resume_stalled_updates(stall_after_seconds: float | None = None) -> int:
     return resumed
 
 
+def milestone_text(statement: Statement, milestone: int, language: str) -> dict[str, str]:
+    """The subject and body of a milestone's automatic update, in `language`.
+
+    The subject is cut to fit its column: a long title would otherwise make the update fail."""
+    subject_length = Update._meta.get_field("subject").max_length
+    with languages.override(language):
+        return {
+            "subject": (
+                gettext("%(count)s people have signed “%(title)s”")
+                % {"count": f"{milestone:,}", "title": statement.localised("title")}
+            )[:subject_length],
+            "body": gettext(
+                "Thank you. The statement you signed has passed %(count)s signatures. "
+                "Please share it with people who might sign too."
+            )
+            % {"count": f"{milestone:,}"},
+        }
+
+
 @shared_task
 def check_milestones() -> int:
     """Create and send one automatic update for each milestone an open statement has passed.
@@ -297,13 +329,11 @@ def check_milestones() -> int:
                     update = statement.updates.create(
                         kind=Update.Kind.MILESTONE,
                         milestone=milestone,
-                        subject=gettext("%(count)s people have signed “%(title)s”")
-                        % {"count": f"{milestone:,}", "title": statement.title},
-                        body=gettext(
-                            "Thank you. The statement you signed has passed %(count)s signatures. "
-                            "Please share it with people who might sign too."
-                        )
-                        % {"count": f"{milestone:,}"},
+                        **milestone_text(statement, milestone, "en"),
+                        **{
+                            f"{field}_cy": text
+                            for field, text in milestone_text(statement, milestone, "cy").items()
+                        },
                     )
             except IntegrityError:
                 continue  # Another copy of this task created it first.

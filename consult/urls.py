@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import path
 
 from consult.views import (
     arguments,
+    embeds,
     mailbox,
     open_data,
     organisations,
@@ -12,6 +13,8 @@ from consult.views import (
     unsubscribe,
 )
 
+# The pages people read and the forms they fill in, in English and (under /cy/) in Welsh: see
+# config/urls.py. Public-contract paths other sites and programs use live in consult/api_urls.py.
 urlpatterns = [
     path("", pages.home, name="home"),
     path("consultations/<slug:slug>/", pages.consultation_detail, name="consultation_detail"),
@@ -69,29 +72,7 @@ urlpatterns = [
         organisations.propose_statement,
         name="statement_propose",
     ),
-    # Open data (public-contract paths, versioned).
     path("open-data/", open_data.open_data, name="open_data"),
-    path(
-        "open-data/v1/statements/<slug:slug>/history.csv",
-        open_data.history_csv,
-        name="open_data_history_csv",
-    ),
-    path(
-        "open-data/v1/statements/<slug:slug>/history.json",
-        open_data.history_json,
-        name="open_data_history_json",
-    ),
-    path("open-data/v1/statements/<slug:slug>/counts.json", open_data.counts_json, name="open_data_counts"),
-    path(
-        "open-data/v1/consultations/<slug:slug>/arguments.json",
-        open_data.arguments_json,
-        name="open_data_arguments",
-    ),
-    path(
-        "open-data/v1/consultations/<slug:slug>/arguments.csv",
-        open_data.arguments_csv,
-        name="open_data_arguments_csv",
-    ),
-    # The JSON API, the embeds and oEmbed (public-contract paths).
-    path("", include("consult.api_urls")),
+    # The page with the snippets (for people); what the snippets load is in consult/api_urls.py.
+    path("statements/<slug:slug>/embed/", embeds.statement_embed, name="statement_embed"),
 ]

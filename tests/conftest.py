@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from config import celery_app
 from tests.factories import ConsultationFactory, StatementFactory, UserFactory
@@ -44,6 +45,14 @@ def fast_passwords(settings):
 def empty_cache():
     """Each test starts with an empty cache (rate limits and cached counts do not leak)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to a Welsh (/cy/) page leaves Welsh active in the test's thread (a real request
+    activates its own language): later tests start in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consult import languages
+
 
 class Demo:
     """The demo content (`load_demo`) plus a logged-in reader with an organisation and a signature."""
@@ -90,9 +92,12 @@ class Page:
     path: str = ""
     # Pages made to sit inside other sites' iframes: they have no site header, footer or skip link.
     embedded: bool = field(default=False)
+    # "cy" for the Welsh version of the page, under /cy/.
+    language: str = "en"
 
     def url(self, demo: Demo) -> str:
-        return (self.path or reverse(self.route, args=self.args(demo))) + self.query
+        with languages.override(self.language):
+            return (self.path or reverse(self.route, args=self.args(demo))) + self.query
 
     def invalid_values(self, demo: Demo) -> dict[str, str]:
         return self.invalid(demo) if callable(self.invalid) else self.invalid
@@ -193,6 +198,26 @@ PAGES = [
     Page(
         "embed widget, dark and compact", "embed_widget", statement, "?theme=dark&size=compact", embedded=True
     ),
+    # Welsh (under /cy/): the main reading pages and the signing path.
+    Page("home, Welsh", "home", language="cy"),
+    Page("consultation, Welsh", "consultation_detail", consultation, language="cy"),
+    Page("consultation, logged in, Welsh", "consultation_detail", consultation, login=True, language="cy"),
+    Page("argument, Welsh", "argument_detail", argument, language="cy"),
+    Page("statement, Welsh", "statement_detail", statement, language="cy"),
+    Page(
+        "sign form, error, Welsh",
+        "statement_detail",
+        statement,
+        invalid={"name": "", "email": "x@"},
+        status=400,
+        language="cy",
+    ),
+    Page("check your email, Welsh", "signature_check_email", statement, language="cy"),
+    Page("confirm signature, Welsh", "signature_confirm", lambda demo: [demo.confirm_token], language="cy"),
+    Page("manage signature, Welsh", "signature_manage", lambda demo: [demo.manage_token], language="cy"),
+    Page("privacy, Welsh", "privacy", language="cy"),
+    Page("open data, Welsh", "open_data", language="cy"),
+    Page("page not found, Welsh", None, path="/cy/no-such-page/", status=404, language="cy"),
 ]
 
 # GET routes that are deliberately not checked, each with the reason.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consult.admin.exports import export_urls
 from consult.admin.history import EditorialHistoryAdmin
+from consult.admin.languages import BilingualAdmin
 from consult.models import (
     Argument,
     ArgumentReport,
@@ -36,7 +37,7 @@ class TimelineEventInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(EditorialHistoryAdmin):
+class ConsultationAdmin(BilingualAdmin, EditorialHistoryAdmin):
     list_display = ["title", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "question"]
@@ -51,7 +52,7 @@ class ArgumentSourceInline(admin.TabularInline):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(EditorialHistoryAdmin):
+class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
     list_display = ["claim", "side", "consultation", "status", "author", "organisation", "created_at"]
     list_filter = ["status", "side", "consultation"]
     search_fields = ["claim", "explanation", "author__email", "organisation__name"]
@@ -120,10 +121,24 @@ class StatementAdminForm(forms.ModelForm):
         ),
     )
 
+    def corrected_texts(self) -> dict[str, str]:
+        """The versions of a signed text this form changes: language -> field.
+
+        A Welsh version added to a statement already signed in English is a translation, not a
+        correction: only a Welsh text that was there before is protected.
+        """
+        if self.instance.pk is None or not self.instance.has_signatures():
+            return {}
+        changed = {"en": "text", "cy": "text_cy"}
+        return {
+            language: field
+            for language, field in changed.items()
+            if field in self.changed_data and (field == "text" or self.initial.get(field))
+        }
+
     def clean(self) -> dict:
         cleaned_data = super().clean()
-        signed = self.instance.pk is not None and self.instance.has_signatures()
-        if signed and "text" in self.changed_data and not cleaned_data.get("correction_reason", "").strip():
+        if self.corrected_texts() and not cleaned_data.get("correction_reason", "").strip():
             self.add_error(
                 "correction_reason",
                 _("People have signed this text: give the reason for the correction, or keep the text."),
@@ -132,7 +147,7 @@ class StatementAdminForm(forms.ModelForm):
 
 
 @admin.register(Statement)
-class StatementAdmin(EditorialHistoryAdmin):
+class StatementAdmin(BilingualAdmin, EditorialHistoryAdmin):
     form = StatementAdminForm
     list_display = ["title", "kind", "status", "consultation", "proposed_by", "opens_at", "closes_at"]
     list_filter = ["status", "kind", "consultation"]
@@ -149,15 +164,20 @@ class StatementAdmin(EditorialHistoryAdmin):
 
     def save_model(self, request, obj: Statement, form: StatementAdminForm, change: bool) -> None:
         reason = form.cleaned_data.get("correction_reason", "").strip()
-        if not (change and reason and "text" in form.changed_data):
+        corrected = form.corrected_texts() if change and reason else {}
+        if not corrected:
             super().save_model(request, obj, form, change)
             return
-        # Save the other fields with the stored text, then change the text as a correction.
-        new_text = obj.text
-        obj.text = Statement.objects.values_list("text", flat=True).get(pk=obj.pk)
+        # Save the other fields with the stored texts, then change each text as a correction.
+        new_texts = {language: getattr(obj, field) for language, field in corrected.items()}
+        stored = Statement.objects.values(*corrected.values()).get(pk=obj.pk)
+        for field in corrected.values():
+            setattr(obj, field, stored[field])
         super().save_model(request, obj, form, change)
-        obj.correct_text(new_text, reason, request.user)
-        ModerationDecision.record(request.user, obj, "correct statement text", reason)
+        for language, new_text in new_texts.items():
+            obj.correct_text(new_text, reason, request.user, language)
+            action = "correct statement text" if language == "en" else "correct Welsh statement text"
+            ModerationDecision.record(request.user, obj, action, reason)
 
     @admin.action(description=_("Approve proposed statements"), permissions=["change"])
     def approve_statements(self, request, queryset):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from consult.models.consultations import Consultation
+from consult.models.languages import Bilingual
 from consult.models.organisations import Organisation
 
 
@@ -46,8 +47,10 @@ class ArgumentQuerySet(models.QuerySet):
         )
 
 
-class Argument(models.Model):
+class Argument(Bilingual, models.Model):
     """A claim on one side of a consultation, with an explanation and at least one source."""
+
+    bilingual_fields = ("claim", "explanation")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting moderation")
@@ -58,6 +61,8 @@ class Argument(models.Model):
     side = models.CharField(_("side"), max_length=10, choices=Side)
     claim = models.CharField(_("claim"), max_length=140)
     explanation = models.TextField(_("explanation"), max_length=2000)
+    claim_cy = models.CharField(_("claim (Welsh)"), max_length=140, blank=True)
+    explanation_cy = models.TextField(_("explanation (Welsh)"), max_length=2000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="arguments"
     )
@@ -78,6 +83,8 @@ class Argument(models.Model):
         help_text=_("A published argument on the other side that this one answers."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    # The language the author wrote in, for the email telling them the moderators' decision.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     decision_reason = models.TextField(_("moderator's reason"), blank=True)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

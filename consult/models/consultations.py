@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from consult.models.languages import Bilingual
+
 
 class ConsultationQuerySet(models.QuerySet):
     def public(self) -> "ConsultationQuerySet":
@@ -13,8 +15,10 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(status=Consultation.Status.OPEN)
 
 
-class Consultation(models.Model):
+class Consultation(Bilingual, models.Model):
     """One public question, with its background, timeline and sources."""
+
+    bilingual_fields = ("title", "question", "summary", "background")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -30,6 +34,10 @@ class Consultation(models.Model):
     background = models.TextField(
         _("background"), help_text=_("Plain text; blank lines separate paragraphs.")
     )
+    title_cy = models.CharField(_("title (Welsh)"), max_length=200, blank=True)
+    question_cy = models.CharField(_("question (Welsh)"), max_length=300, blank=True)
+    summary_cy = models.TextField(_("summary (Welsh)"), max_length=600, blank=True)
+    background_cy = models.TextField(_("background (Welsh)"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consult.models.organisations import Organisation
 from consult.models.statements import Counts, Statement
@@ -81,7 +82,8 @@ class Signature(models.Model):
     role_status = models.CharField(
         _("role verification"), max_length=10, choices=RoleStatus, default=RoleStatus.NONE, blank=True
     )
-    language = models.CharField(_("language"), max_length=8, default="en")
+    # The language the signer used, for their emails (a Welsh signer gets Welsh ones).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("signed"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -96,7 +98,8 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("signature")
+        # A context keeps the model name apart from the count "1 signature" in the catalogue.
+        verbose_name = pgettext_lazy("model name", "signature")
         verbose_name_plural = _("signatures")
         permissions = [
             ("view_signer_personal_data", "Can see signers' email addresses and postcodes"),
@@ -144,6 +147,8 @@ class Signature(models.Model):
             ),
             # The moderation queue of suspect signatures.
             models.Index(fields=["hold", "state"], condition=~Q(hold=""), name="signature_held"),
+            # The moderation queue of public roles to verify, and the admin's filter on them.
+            models.Index(fields=["role_status"], condition=~Q(role_status=""), name="signature_role_status"),
             # The signature history: counted signatures by time of confirmation (consult/history.py).
             models.Index(
                 fields=["confirmed_at", "statement"],
@@ -172,7 +177,9 @@ class Signature(models.Model):
         invalidation, moves the counters once and never revives an invalidated signature.
         Returns whether anything changed.
         """
-        with transaction.atomic():
+        # No savepoint inside a caller's transaction (it costs two round trips): nothing here
+        # catches an error, so a failure rolls back the caller's transaction as a whole.
+        with transaction.atomic(savepoint=False):
             current = Signature.objects.select_for_update().get(pk=self.pk)
             if from_states is not None and current.state not in from_states:
                 return False

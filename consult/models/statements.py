@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from consult.models.arguments import Side
 from consult.models.consultations import Consultation
+from consult.models.languages import Bilingual
 from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Organisation
 from consult.slugs import unique_slug
@@ -51,8 +52,10 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(status=Statement.Status.PROPOSED)
 
 
-class Statement(models.Model):
+class Statement(Bilingual, models.Model):
     """A text that people sign: an open letter, a petition or a position."""
+
+    bilingual_fields = ("title", "text")
 
     class Kind(models.TextChoices):
         OPEN_LETTER = "open_letter", _("Open letter")
@@ -69,6 +72,8 @@ class Statement(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), help_text=_("Plain text; blank lines separate paragraphs."))
+    title_cy = models.CharField(_("title (Welsh)"), max_length=200, blank=True)
+    text_cy = models.TextField(_("text (Welsh)"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OPEN_LETTER)
     stance = models.CharField(_("stance"), max_length=10, choices=Side, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PROPOSED)
@@ -203,14 +208,22 @@ class Statement(models.Model):
         first = proposer or memberships.first()
         return first.user if first else None
 
-    def correct_text(self, new_text: str, reason: str, corrected_by) -> "StatementCorrection":
-        """Change the text of a signed statement, keeping the old text on the public record."""
+    def correct_text(
+        self, new_text: str, reason: str, corrected_by, language: str = "en"
+    ) -> "StatementCorrection":
+        """Change the text (English, or Welsh with `language="cy"`) of a signed statement,
+        keeping the old text on the public record."""
+        field = "text" if language == "en" else f"text_{language}"
         with transaction.atomic():
             correction = self.corrections.create(
-                old_text=self.text, new_text=new_text, reason=reason, corrected_by=corrected_by
+                language=language,
+                old_text=getattr(self, field),
+                new_text=new_text,
+                reason=reason,
+                corrected_by=corrected_by,
             )
-            self.text = new_text
-            self.save(update_fields=["text", "updated_at"])
+            setattr(self, field, new_text)
+            self.save(update_fields=[field, "updated_at"])
         return correction
 
 
@@ -218,6 +231,8 @@ class StatementCorrection(models.Model):
     """A recorded, public change to the text of a statement that people had already signed."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="corrections")
+    # Which version of the text changed: people signed the English or the Welsh one.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     old_text = models.TextField(_("text before"))
     new_text = models.TextField(_("text after"))
     reason = models.TextField(_("reason"))

@@ -3,16 +3,19 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from consult.models.languages import Bilingual
 from consult.models.signatures import Signature
 from consult.models.statements import Statement
 
 
-class Update(models.Model):
+class Update(Bilingual, models.Model):
     """A message about a statement, emailed to its confirmed signers who asked for updates.
 
     Written by a moderator (or created automatically when a milestone is passed) and sent once:
     `status` moves from draft to sending to sent by conditional updates, never backwards.
     """
+
+    bilingual_fields = ("subject", "body")
 
     class Kind(models.TextChoices):
         MANUAL = "manual", _("Written by a moderator")
@@ -31,6 +34,13 @@ class Update(models.Model):
         _("message"),
         max_length=20_000,
         help_text=_("Markdown: **bold**, _italic_, [links](https://…), lists."),
+    )
+    subject_cy = models.CharField(_("subject (Welsh)"), max_length=150, blank=True)
+    body_cy = models.TextField(
+        _("message (Welsh)"),
+        max_length=20_000,
+        blank=True,
+        help_text=_("Sent to signers who signed in Welsh; left blank, they get the English."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     created_by = models.ForeignKey(

@@ -107,7 +107,7 @@ def submit_argument(request: HttpRequest, slug: str) -> HttpResponse:
 def answer_initial(request: HttpRequest, consultation: Consultation) -> dict:
     """ "Answer this argument" links pre-select the argument answered and the other side."""
     answered_pk = request.GET.get("answers", "")
-    if not answered_pk.isdigit() or len(answered_pk) > 18:
+    if not (answered_pk.isascii() and answered_pk.isdigit()) or len(answered_pk) > 18:
         return {}
     answered = consultation.arguments.published().filter(pk=int(answered_pk)).first()
     if answered is None:

@@ -17,11 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, get_language_from_path, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from consult import languages
 from consult.emails import absolute
 from consult.embeds import statement_document
 from consult.views.headers import open_cors, public_cache
@@ -145,7 +146,10 @@ def statement_slug_from_url(url: str) -> str | None:
     try:
         parts = urlsplit(url.strip())
         site = urlsplit(settings.SITE_URL)
-        match = resolve(parts.path or "/")
+        path = parts.path or "/"
+        # A Welsh page's address (/cy/…) resolves only with Welsh active.
+        with languages.override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+            match = resolve(path)
     except (ValueError, Resolver404):
         return None
     same_site = parts.scheme in {"http", "https"} and parts.netloc.lower() == site.netloc.lower()

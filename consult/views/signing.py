@@ -8,14 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult import signing
+from consult import languages, signing
 from consult.addresses import normalise_email
 from consult.forms.signing import ResendForm, SignForm, UpdatesForm
 from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureToken, Statement
@@ -51,7 +50,8 @@ def statement_url(statement: Statement) -> str:
 
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    statement = pages.get_public_statement(slug)
+    # Only the statement's own row: the page's related objects are read only if it is shown again.
+    statement = get_object_or_404(Statement.objects.public(), slug=slug)
     if not statement.is_open:
         return render(request, "consult/sign/closed.html", {"statement": statement}, status=400)
     form = SignForm(request.POST, user=request.user, statement=statement)
@@ -74,7 +74,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         form.signature_fields(),
         hold=hold,
         ip_hash=ip_hash(client_ip(request)),
-        language=(get_language() or settings.LANGUAGE_CODE)[:8],
+        language=languages.current(),
         user=form.user,
         confirm_now=form.confirms_now,
     )
@@ -104,34 +104,38 @@ def invalid_link(request: HttpRequest, token: SignatureToken | None) -> HttpResp
     return render(request, "consult/sign/link_invalid.html", context, status=status)
 
 
+def confirmable(token: SignatureToken | None) -> bool:
+    """Whether a confirmation link still works: known, unused, unexpired, signature not withdrawn."""
+    return (
+        token is not None
+        and token.is_usable
+        and token.signature.state in (Signature.State.PENDING, Signature.State.CONFIRMED)
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @limited_by_form_rate
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows one button; only its POST confirms, so mail scanners following links sign nobody."""
-    found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM)
-    if (
-        found is None
-        or not found.is_usable
-        or found.signature.state
-        not in (
-            Signature.State.PENDING,
-            Signature.State.CONFIRMED,
-        )
-    ):
-        return invalid_link(request, found)
-    signature = found.signature
     if request.method == "GET":
+        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM)
+        if not confirmable(found):
+            return invalid_link(request, found)
+        signature = found.signature
         return render(
             request, "consult/sign/confirm.html", {"signature": signature, "statement": signature.statement}
         )
     with transaction.atomic():
-        locked = SignatureToken.objects.select_for_update().get(pk=found.pk)
-        if not locked.is_usable:
-            return invalid_link(request, locked)
-        locked.used_at = timezone.now()
-        locked.save(update_fields=["used_at"])
-        signature.confirm()
-    manage_token = SignatureToken.issue(signature, SignatureToken.Purpose.MANAGE)
+        # Locked as it is read: a double click waits here, then finds the token used.
+        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM, lock=True)
+        usable = confirmable(found)
+        if usable:
+            found.used_at = timezone.now()
+            found.save(update_fields=["used_at"])
+            found.signature.confirm()
+    if not usable:
+        return invalid_link(request, found)
+    manage_token = SignatureToken.issue(found.signature, SignatureToken.Purpose.MANAGE)
     return redirect("signature_thanks", token=manage_token)
 
 

@@ -26,6 +26,7 @@ def visit(page, url: str) -> list[str]:
 def test_reading_pages_request_nothing_from_other_hosts(page, live_server, demo):
     own_host = urlsplit(live_server.url).netloc
     paths = ["/", "/consultations/police-facial-recognition/", "/statements/pause-live-facial-recognition/"]
+    paths += [f"/cy{path}" for path in paths]  # The same pages in Welsh.
     for path in paths:
         errors = visit(page, live_server.url + path)
         assert errors == [], path

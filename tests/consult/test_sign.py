@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from consult.models import ConsentEvent, OutboundEmail, Signature, Statement
 from consult.ratelimits import ip_hash
@@ -204,9 +205,9 @@ def test_over_the_rate_limit_signatures_are_held_not_refused(
     assert holds == ["", "", Signature.Hold.SUSPECT]
 
 
-def test_signature_language_follows_the_request(client, statement, django_capture_on_commit_callbacks):
-    client.cookies["django_language"] = "cy"
-    post_sign(client, statement, django_capture_on_commit_callbacks)
+def test_signature_language_follows_the_page(client, statement, django_capture_on_commit_callbacks):
+    with translation.override("cy"):  # The Welsh page's form posts to /cy/statements/…/sign/.
+        post_sign(client, statement, django_capture_on_commit_callbacks)
     assert Signature.objects.get().language == "cy"
 
 

@@ -118,7 +118,7 @@ def deliver_one(statement, reply: str, smtp_server) -> UpdateDelivery:
     smtp_server.reply = reply
     delivery = update.deliveries.get()
     with get_connection() as connection:
-        updates.deliver(update, delivery.pk, "<p>x</p>", connection)
+        updates.deliver(update, delivery.pk, updates.rendered_bodies(update), connection)
     delivery.refresh_from_db()
     return delivery
 

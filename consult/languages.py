@@ -1,0 +1,49 @@
+"""The site's two languages, English and Welsh: which one a code means, and links between them.
+
+English pages live at their own address and Welsh ones under /cy/ (config/urls.py). English is
+activated as LANGUAGE_CODE (British English), the code whose addresses carry no prefix.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils import translation
+
+
+def supported(code: str | None) -> str:
+    """One of the LANGUAGES codes ("en" or "cy") for any code Django may hand us ("en-gb")."""
+    try:
+        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
+    except LookupError:
+        return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+def activation_code(language: str) -> str:
+    """The code to activate for `language`: for English, LANGUAGE_CODE, so links have no prefix."""
+    language = supported(language)
+    return settings.LANGUAGE_CODE if language == supported(settings.LANGUAGE_CODE) else language
+
+
+def current() -> str:
+    """The active language, as one of the LANGUAGES codes."""
+    return supported(translation.get_language())
+
+
+@contextmanager
+def override(language: str) -> Iterator[None]:
+    """Render (an email, say) in `language`, with its links to that language's pages."""
+    with translation.override(activation_code(language)):
+        yield
+
+
+def alternates(request: HttpRequest) -> list[dict[str, str]]:
+    """The page in each language: code, name and address; empty for a page in one language only."""
+    here = request.get_full_path()
+    pages = [
+        {"code": code, "name": name, "url": translate_url(here, activation_code(code))}
+        for code, name in settings.LANGUAGES
+    ]
+    return pages if len({page["url"] for page in pages}) == len(pages) else []
