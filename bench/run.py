@@ -174,7 +174,8 @@ def start_site(context: Context) -> None:
         worker += ["--pool=prefork", "--concurrency=2", "-n", f"bench-{context.run_id}@localhost"]
         worker += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         context.processes.start("worker", worker, environment)
-    gunicorn = [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{context.port}"]
+    gunicorn = [PYTHON, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]
+    gunicorn += ["--bind", f"127.0.0.1:{context.port}"]
     gunicorn += ["--workers", str(sizes["workers"]), "--threads", str(sizes["threads"])]
     gunicorn += ["--worker-class", "gthread" if sizes["threads"] > 1 else "sync", "--timeout", "60"]
     gunicorn += ["--keep-alive", "30", "--log-level", "warning"]
@@ -459,6 +460,9 @@ def main() -> int:
     parser.add_argument(
         "--set", nargs="*", default=[], metavar="SIZE=N", help="override a size, e.g. seconds=30"
     )
+    parser.add_argument(
+        "--only", default="", metavar="B1,B3", help="run only these scenarios (while profiling one)"
+    )
     arguments = parser.parse_args()
     sizes = dict(SMOKE if arguments.smoke else FULL)
     for setting in arguments.set:
@@ -503,11 +507,12 @@ def run(arguments: argparse.Namespace, sizes: dict, processes: services.Processe
     start_site(context)
     context.mailbox = driver.Mailbox(mail)
     command = "make bench-smoke" if arguments.smoke else "make bench"
-    if arguments.set:
-        command = (
-            f"python -m bench.run {'--smoke ' if arguments.smoke else ''}--set {' '.join(arguments.set)}"
-        )
+    if arguments.set or arguments.only:
+        command = " ".join(["python -m bench.run", *sys.argv[1:]])
     scenarios = [b1_counts, b2_pages, b3_signing, b5_flood, b4_fanout]
+    if arguments.only:
+        chosen = {name.strip().upper() for name in arguments.only.split(",")}
+        scenarios = [scenario for scenario in scenarios if scenario.scenario in chosen]
     number = 0
     try:
         # The fan-out goes last: one that overruns its timeout must not disturb the others.

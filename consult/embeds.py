@@ -6,19 +6,16 @@ confirmed signature shows within CACHE_SECONDS, and the database sees at most on
 statement per CACHE_SECONDS per cache.
 """
 
-import logging
 import time
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from consult import caching
 from consult.emails import absolute
 from consult.models import SignatureCounter, Statement
 from consult.models.statements import Counts
-
-logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 5
 # Each process also keeps the documents it read for a second, so a flood of readers costs one
@@ -68,22 +65,6 @@ def cache_key(slug: str) -> str:
     return f"embeds:statement:{slug}"
 
 
-def read_cache(keys: list[str]) -> dict:
-    """The cached values of `keys`; with the cache (Redis) down, none, so they are rebuilt."""
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.warning("Counts documents not read: the cache is unavailable")
-        return {}
-
-
-def write_cache(documents: dict) -> None:
-    try:
-        cache.set_many(documents, CACHE_SECONDS)
-    except Exception:
-        logger.warning("Counts documents not kept: the cache is unavailable")
-
-
 def statement_document(slug: str) -> dict | None:
     """The cached counts document of a public statement, or None if there is none with that slug."""
     if len(slug) > Statement._meta.get_field("slug").max_length:
@@ -91,11 +72,11 @@ def statement_document(slug: str) -> dict | None:
     now = time.monotonic()
     expires, document = local_documents.get(slug, (0.0, None))
     if expires <= now:
-        document = read_cache([cache_key(slug)]).get(cache_key(slug))
+        document = caching.read_many([cache_key(slug)]).get(cache_key(slug))
         if document is None:
             statement = Statement.objects.public().filter(slug=slug).first()
             document = build_document(statement, statement.counts()) if statement else MISSING
-            write_cache({cache_key(slug): document})
+            caching.write_many({cache_key(slug): document}, CACHE_SECONDS)
         if len(local_documents) >= LOCAL_MAX:
             local_documents.clear()  # Crude, but bounds memory against floods of made-up slugs.
         local_documents[slug] = (now + LOCAL_SECONDS, document)
@@ -110,7 +91,7 @@ def forget_local_documents() -> None:
 def statement_documents(statements: Iterable[Statement]) -> list[dict]:
     """Documents for a page of statements: cached ones reused, the rest counted in one query."""
     statements = list(statements)
-    cached = read_cache([cache_key(statement.slug) for statement in statements])
+    cached = caching.read_many([cache_key(statement.slug) for statement in statements])
     missing = [
         statement for statement in statements if not isinstance(cached.get(cache_key(statement.slug)), dict)
     ]
@@ -120,6 +101,6 @@ def statement_documents(statements: Iterable[Statement]) -> list[dict]:
             cache_key(statement.slug): build_document(statement, counts[statement.pk])
             for statement in missing
         }
-        write_cache(built)
+        caching.write_many(built, CACHE_SECONDS)
         cached.update(built)
     return [cached[cache_key(statement.slug)] for statement in statements]

@@ -71,32 +71,27 @@ def sign(
     With `confirm_now` (a logged-in user whose email is verified) the signature is confirmed
     at once; otherwise it waits for the signer to follow the link in the confirmation email.
     """
+    # Most attempts are new signers: insert straight away, with no look-up first and no
+    # savepoint, and let the unique constraints catch a repeat (or a simultaneous twin).
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                statement=statement, hold=hold, ip_hash=ip_hash, language=language, user=user, **fields
+            )
+            ConsentEvent.objects.create(
+                signature=signature,
+                wants_updates=signature.wants_updates,
+                source=ConsentEvent.Source.SIGN_FORM,
+            )
+            if confirm_now:
+                signature.confirm()
+            else:
+                queue_email(signature, OutboundEmail.Kind.CONFIRM)
+            return signature, True
+    except IntegrityError as error:
+        conflict = error
     with transaction.atomic():
         existing = live_signature(statement, fields)
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    signature = Signature.objects.create(
-                        statement=statement,
-                        hold=hold,
-                        ip_hash=ip_hash,
-                        language=language,
-                        user=user,
-                        **fields,
-                    )
-            except IntegrityError:  # A simultaneous attempt with the same address won the race.
-                existing = live_signature(statement, fields)
-                if existing is None:
-                    raise
-            else:
-                ConsentEvent.objects.create(
-                    signature=signature,
-                    wants_updates=signature.wants_updates,
-                    source=ConsentEvent.Source.SIGN_FORM,
-                )
-                if confirm_now:
-                    signature.confirm()
-                else:
-                    queue_email(signature, OutboundEmail.Kind.CONFIRM)
-                return signature, True
+        if existing is None:  # Another constraint refused the row: not a repeat.
+            raise conflict
         return existing, answer_repeat(existing, confirm_now=confirm_now, user=user)

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -23,6 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 
+from bench.services import free_port, wait_until
 from config import celery_app
 
 # CI sets this so that a test whose service is missing fails instead of being skipped.
@@ -40,21 +40,6 @@ def require(available: bool, reason: str) -> None:
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, timeout: float, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
 
 
 class SMTPSink:
@@ -253,7 +238,9 @@ class WebServer(ServiceProcess):
         super().__init__(environment, f"gunicorn-{self.port}")
 
     def command(self) -> list[str]:
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        # The production configuration, with its access log (redacted) going to this process's log.
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-"]
         return [*command, "--workers", "2", "--timeout", "60", "--no-control-socket"]
 
     def is_ready(self) -> bool:

@@ -88,7 +88,7 @@ def test_services_are_read_from_the_environment():
     output = run_manage("shell", "--no-imports", "-c", code, **environment).stdout.split()
     assert output == [
         "db.example.org",
-        "django.core.cache.backends.redis.RedisCache",
+        "consult.cache.RedisCache",
         "False",
         "False",
         "https://consult.example.org",

@@ -53,15 +53,29 @@ class SignatureToken(models.Model):
         return raw
 
     @classmethod
-    def find(cls, raw: str, purpose: str) -> "SignatureToken | None":
-        """The token behind `raw`, whatever its state (expired, used), or None if forged."""
+    def issue_many(cls, signature_ids: list[int], purpose: str) -> dict[int, str]:
+        """Tokens for many signatures in one query (an update's batch): signature id -> raw value."""
+        raws = {signature_id: secrets.token_urlsafe(32) for signature_id in signature_ids}
+        expires_at = timezone.now() + cls.CONFIRM_LIFETIME if purpose == cls.Purpose.CONFIRM else None
+        cls.objects.bulk_create(
+            cls(signature_id=signature_id, purpose=purpose, digest=token_digest(raw), expires_at=expires_at)
+            for signature_id, raw in raws.items()
+        )
+        return raws
+
+    @classmethod
+    def find(cls, raw: str, purpose: str, lock: bool = False) -> "SignatureToken | None":
+        """The token behind `raw`, whatever its state (expired, used), or None if forged.
+
+        With `lock`, inside a transaction, the token's row stays locked until it ends, so two
+        uses of one token at once are served one after the other.
+        """
         if not raw or len(raw) > 100:
             return None
-        return (
-            cls.objects.filter(digest=token_digest(raw), purpose=purpose)
-            .select_related("signature__statement")
-            .first()
-        )
+        tokens = cls.objects.filter(digest=token_digest(raw), purpose=purpose)
+        if lock:
+            tokens = tokens.select_for_update(of=("self",))
+        return tokens.select_related("signature__statement").first()
 
     @property
     def is_usable(self) -> bool:

@@ -3,9 +3,13 @@
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from consult import caching
 from consult.models import (
     Argument,
     Consultation,
@@ -134,24 +138,48 @@ def argument_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "consult/argument_detail.html", context)
 
 
+# How long every reader shares one rendering of a statement's charts and signatory lists. The
+# count panel above them is read afresh on every request, so a new signature shows at once there.
+SIGNATORIES_SECONDS = 5
+
+
+def statement_signatories(statement: Statement, counts) -> str:
+    """The charts and signatory lists of a statement, rendered at most once per few seconds.
+
+    With a million signatures these are the page's costly part (three lists and the charts'
+    queries), and they are the same for every reader, so a flood of readers costs one rendering.
+    """
+
+    def render_signatories() -> str:
+        counted = statement.signatures.counted().select_related("organisation")
+        listed = counted.filter(kind=Signature.Kind.INDIVIDUAL, show_name=True).order_by("-confirmed_at")
+        context = {
+            "statement": statement,
+            "counts": counts,
+            "organisations": counted.filter(kind=Signature.Kind.ORGANISATION).order_by("organisation__name"),
+            "notable": counted.filter(
+                kind=Signature.Kind.NOTABLE, role_status=Signature.RoleStatus.VERIFIED
+            ).order_by("name"),
+            "listed": listed[:50],
+        }
+        return render_to_string("consult/_statement_signatories.html", context)
+
+    key = f"pages:statement-signatories:{statement.pk}:{get_language()}"
+    html = caching.remembered(key, SIGNATORIES_SECONDS, render_signatories)
+    return mark_safe(html)  # Rendered by the template engine above, which escaped every value.
+
+
 # The page carries the sign form (and its CSRF cookie): no shared cache may keep it.
 @never_cache
 def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: int = 200) -> HttpResponse:
     """The statement, its counts and signatories. The sign view passes back a form with errors."""
     statement = get_public_statement(slug)
     counts = statement.counts()
-    counted = statement.signatures.counted().select_related("organisation")
     context = {
         "statement": statement,
         "counts": counts,
         "next_milestone": statement.next_milestone(counts.total),
-        "organisations": counted.filter(kind=Signature.Kind.ORGANISATION).order_by("organisation__name"),
-        "notable": counted.filter(
-            kind=Signature.Kind.NOTABLE, role_status=Signature.RoleStatus.VERIFIED
-        ).order_by("name"),
-        "listed": counted.filter(kind=Signature.Kind.INDIVIDUAL, show_name=True).order_by("-confirmed_at")[
-            :50
-        ],
+        "signatories": statement_signatories(statement, counts),
         "corrections": statement.corrections.all(),
         "sign_form": sign_form,
     }

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from consult.models import Signature
 from tests.consult.signers import post_sign
+from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def cache_down(settings):
     """A Redis cache on a port where nothing listens: every cache call fails at once."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "consult.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
         }
     }
@@ -41,3 +42,10 @@ def test_signing_works_when_the_cache_is_down(
     assert response.url == reverse("signature_check_email", args=[statement.slug])
     assert Signature.objects.get().email == "jo.nocache@example.org"
     assert client.get(response.url).status_code == 200
+
+
+def test_statement_page_is_built_from_the_database_when_the_cache_is_down(client, statement, cache_down):
+    SignatureFactory(statement=statement, name="Listed Anyway", show_name=True).confirm()
+    response = client.get(statement.get_absolute_url())
+    assert response.status_code == 200
+    assert "Listed Anyway" in response.content.decode()

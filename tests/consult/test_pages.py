@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from consult.models import Argument, Consultation, Statement
@@ -152,3 +153,20 @@ def test_home_counts_every_statement_in_one_query(client, consultation, django_a
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("home"))
     assert response.content.decode().count("1 signature") == 7
+
+
+def test_statement_page_shares_its_signatory_lists_for_a_few_seconds(client, statement):
+    """Readers share one rendering of the lists; the count panel stays live for every request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    SignatureFactory(statement=statement, name="First Signer", show_name=True).confirm()
+    assert "First Signer" in client.get(statement.get_absolute_url()).content.decode()
+    SignatureFactory(statement=statement, name="Second Signer", show_name=True).confirm()
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(statement.get_absolute_url()).content.decode()
+    assert not any('"consult_signature"' in query["sql"] for query in queries.captured_queries)
+    assert "Second Signer" not in body  # The shared rendering, a few seconds old at most...
+    assert "<strong>2</strong>" in body  # ...under a count read afresh.
+    cache.clear()  # Once it expires, the lists are read again.
+    assert "Second Signer" in client.get(statement.get_absolute_url()).content.decode()

@@ -1,7 +1,12 @@
+import os
+import time
+
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 
 from consult.ratelimits import client_ip, ip_hash, is_limited, parse_rate
+from tests.services import require
 
 
 def request_from(ip: str, **meta: str):
@@ -48,8 +53,23 @@ def test_a_broken_cache_lets_requests_through_instead_of_failing(settings):
     # A port where nothing listens: every cache call fails at once.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "consult.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
     assert is_limited(request_from("192.0.2.1"), "sign", "0/h") is False
+
+
+@pytest.mark.services
+def test_redis_counts_each_hit_and_forgets_the_window_when_it_expires(settings):
+    """The production cache counts hits in one round trip; the count expires with its window."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    require(redis_url.startswith("redis://"), "needs Redis as the cache (REDIS_URL=redis://...)")
+    settings.CACHES = {"default": {"BACKEND": "consult.cache.RedisCache", "LOCATION": redis_url}}
+    key = f"ratelimit-test:{time.time_ns()}"
+    assert [cache.hit(key, 1) for _ in range(3)] == [1, 2, 3]
+    assert cache.get(key) == 3
+    time.sleep(1.2)
+    assert cache.hit(key, 1) == 1
+    request, scope = request_from("192.0.2.77"), f"test{time.time_ns()}"
+    assert [is_limited(request, scope, "2/m") for _ in range(3)] == [False, False, True]
