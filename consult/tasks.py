@@ -5,14 +5,18 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
-from consult.models import OutboundEmail, Signature, SignatureCounter, Statement
+from consult.models import OutboundEmail, Signature, SignatureCounter, SignatureToken, Statement
 
 logger = logging.getLogger(__name__)
 
 # Rows younger than this are left to the task queued at commit; the sweep takes the rest.
 SWEEP_AFTER = timedelta(minutes=1)
+# A row whose last attempt failed is tried again this long after it, for as long as its link
+# lives: an SMTP server down for hours delays confirmation emails but loses none.
+RETRY_AFTER = timedelta(minutes=10)
 PENDING_SIGNATURE_LIFETIME = timedelta(days=7)
 
 
@@ -41,9 +45,12 @@ def queue_delivery(outbound_id: int) -> None:
 @shared_task
 def send_unsent_emails() -> int:
     """Send outbox rows that no queued task has sent (the broker was down, a worker died)."""
-    cutoff = timezone.now() - SWEEP_AFTER
+    now = timezone.now()
     unsent = OutboundEmail.objects.unsent().filter(
-        created_at__lte=cutoff, attempts__lt=OutboundEmail.MAX_ATTEMPTS
+        Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - RETRY_AFTER),
+        created_at__lte=now - SWEEP_AFTER,
+        created_at__gt=now - SignatureToken.CONFIRM_LIFETIME,
+        refused=False,
     )
     sent = 0
     for outbound_id in unsent.values_list("pk", flat=True)[:500]:

@@ -20,7 +20,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from consult.models import OutboundEmail, Signature, SignatureCounter
-from consult.tasks import send_unsent_emails
+from consult.tasks import RETRY_AFTER, send_unsent_emails
 from tests.factories import SignatureFactory, StatementFactory
 from tests.services import require, wait_until
 
@@ -169,7 +169,10 @@ def test_slow_smtp_server_fails_the_attempt_and_a_later_sweep_sends_once(db, smt
 
     smtp_server.delay = 0
     time.sleep(3)  # Let the slow server finish with the abandoned message, if it would keep it.
-    OutboundEmail.objects.filter(pk=outbound.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert send_unsent_emails() == 0  # Its last attempt was a moment ago: the sweep waits.
+    OutboundEmail.objects.filter(pk=outbound.pk).update(
+        created_at=timezone.now() - timedelta(minutes=20), last_attempt_at=timezone.now() - RETRY_AFTER
+    )
     assert send_unsent_emails() == 1
     assert send_unsent_emails() == 0
     time.sleep(0.5)

@@ -33,15 +33,16 @@ class OutboundEmail(models.Model):
 
     # A person who tries to sign again gets at most this many repeat emails per signature.
     MAX_REPEATS = 3
-    # The sweep gives up on a row after this many failed attempts (the error stays recorded).
-    MAX_ATTEMPTS = 10
 
     kind = models.CharField(max_length=20, choices=Kind)
     signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="outbound_emails")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The receiving server refused the address for good (a 5xx reply): never tried again.
+    refused = models.BooleanField(default=False)
 
     objects = OutboundEmailQuerySet.as_manager()
 
@@ -72,6 +73,7 @@ class OutboundEmail(models.Model):
             outbound = (
                 cls.objects.select_for_update(skip_locked=True)
                 .unsent()
+                .filter(refused=False)
                 .select_related("signature__statement")
                 .filter(pk=pk)
                 .first()
@@ -83,7 +85,13 @@ class OutboundEmail(models.Model):
             except Exception as error:  # Recorded below, outside the lock, then raised for a retry.
                 failure = error
             else:
-                cls.objects.filter(pk=pk).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+                now = timezone.now()
+                cls.objects.filter(pk=pk).update(sent_at=now, last_attempt_at=now, attempts=F("attempts") + 1)
                 return True
-        cls.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=repr(failure)[:1000])
+        cls.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1,
+            last_attempt_at=timezone.now(),
+            last_error=repr(failure)[:1000],
+            refused=emails.is_permanent(failure),
+        )
         raise failure

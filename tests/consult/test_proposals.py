@@ -397,6 +397,37 @@ def test_text_of_a_signed_statement_changes_as_a_public_correction(
     assert "Corrected on" in page and "A word was missing." in page
 
 
+def test_welsh_text_of_a_signed_statement_changes_only_as_a_correction(moderator_client, statement):
+    """Welsh signers signed the Welsh text: it is protected like the English one."""
+    assert edit(moderator_client, statement, text_cy="Gofynnwn am saib.").status_code == 302
+    SignatureFactory(statement=statement, language="cy").confirm()
+    response = edit(moderator_client, statement, text_cy="Gofynnwn am saib llawn.")
+    assert response.status_code == 200
+    assert "give the reason for the correction" in response.content.decode()
+    response = edit(
+        moderator_client, statement, text_cy="Gofynnwn am saib llawn.", correction_reason="Gair ar goll."
+    )
+    assert response.status_code == 302
+    statement.refresh_from_db()
+    assert (statement.text, statement.text_cy) == ("We ask for a pause.", "Gofynnwn am saib llawn.")
+    correction = StatementCorrection.objects.get()
+    assert (correction.language, correction.old_text, correction.new_text) == (
+        "cy",
+        "Gofynnwn am saib.",
+        "Gofynnwn am saib llawn.",
+    )
+    assert decisions(statement, "correct Welsh statement text").get().reason == "Gair ar goll."
+
+
+def test_a_welsh_version_can_be_added_to_a_signed_statement(moderator_client, statement):
+    """Adding a translation changes nothing anyone signed: no correction is needed."""
+    SignatureFactory(statement=statement).confirm()
+    assert edit(moderator_client, statement, text_cy="Gofynnwn am saib.").status_code == 302
+    statement.refresh_from_db()
+    assert statement.text_cy == "Gofynnwn am saib."
+    assert not StatementCorrection.objects.exists()
+
+
 def test_other_fields_of_a_signed_statement_change_freely(moderator_client, statement):
     SignatureFactory(statement=statement).confirm()
     response = edit(moderator_client, statement, title="A clearer title")

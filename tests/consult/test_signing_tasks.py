@@ -72,14 +72,32 @@ def test_sweep_sends_only_rows_left_unsent_for_a_minute(statement):
     assert [message.to for message in mail.outbox] == [[old.signature.email]]
 
 
-def test_sweep_gives_up_after_the_attempt_limit_and_survives_failures(statement):
-    tired = outbox_row(statement, age=timedelta(minutes=5))
-    OutboundEmail.objects.filter(pk=tired.pk).update(attempts=OutboundEmail.MAX_ATTEMPTS)
+def test_sweep_retries_a_failed_row_later_for_as_long_as_its_link_lives(statement):
     failing = outbox_row(statement, age=timedelta(minutes=5))
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("down")):
-        assert tasks.send_unsent_emails() == 0
+        assert tasks.send_unsent_emails() == 0  # A failure is recorded, not raised.
     failing.refresh_from_db()
-    assert failing.attempts == 1 and failing.sent_at is None
+    assert failing.attempts == 1 and failing.sent_at is None and "down" in failing.last_error
+    assert tasks.send_unsent_emails() == 0  # Tried a moment ago: left for now.
+    OutboundEmail.objects.update(last_attempt_at=timezone.now() - tasks.RETRY_AFTER)
+    assert tasks.send_unsent_emails() == 1
+    expired = outbox_row(statement, age=SignatureToken.CONFIRM_LIFETIME + timedelta(minutes=1))
+    assert tasks.send_unsent_emails() == 0  # Its confirmation link has expired: nothing to send.
+    expired.refresh_from_db()
+    assert expired.sent_at is None
+
+
+def test_an_address_refused_for_good_is_not_tried_again(statement):
+    refused = outbox_row(statement, age=timedelta(minutes=5))
+    error = smtplib.SMTPRecipientsRefused({refused.signature.email: (550, b"No such mailbox")})
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=error):
+        assert tasks.send_unsent_emails() == 0
+    refused.refresh_from_db()
+    assert refused.refused and refused.attempts == 1
+    OutboundEmail.objects.update(last_attempt_at=timezone.now() - timedelta(days=1))
+    assert tasks.send_unsent_emails() == 0
+    assert OutboundEmail.deliver(refused.pk) is False
+    assert mail.outbox == []
 
 
 def test_broker_down_signing_still_succeeds_and_the_sweep_sends_later(
