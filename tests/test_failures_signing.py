@@ -180,3 +180,35 @@ def test_slow_smtp_server_fails_the_attempt_and_a_later_sweep_sends_once(db, smt
     assert [message["To"] for message in messages] == ["slow@example.org"]
     outbound.refresh_from_db()
     assert outbound.sent_at is not None and outbound.attempts == 2
+
+
+def test_a_confirmation_email_goes_out_while_others_sign_the_same_statement(transactional_db, mailoutbox):
+    """A signing in progress holds a lock on its statement's row: delivery must not skip for it."""
+    from django.db import transaction
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL's row locks")
+    signature = SignatureFactory()
+    outbound = OutboundEmail.objects.create(signature=signature, kind=OutboundEmail.Kind.CONFIRM)
+    locked, release = threading.Event(), threading.Event()
+
+    def sign_in_progress() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # The lock inserting a signature takes on its statement (the foreign key's check).
+                cursor.execute(
+                    "SELECT 1 FROM consult_statement WHERE id = %s FOR KEY SHARE", [signature.statement_id]
+                )
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=sign_in_progress)
+    other.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert OutboundEmail.deliver(outbound.pk) is True
+    finally:
+        release.set()
+        other.join(timeout=10)
+    assert [message.to for message in mailoutbox] == [[signature.email]]

@@ -71,7 +71,10 @@ class OutboundEmail(models.Model):
 
         with transaction.atomic():
             outbound = (
-                cls.objects.select_for_update(skip_locked=True)
+                # Only the outbox row: locking the joined signature and statement too would make
+                # every delivery skip while anyone signs the same statement (a sign holds a key
+                # share lock on it), so on a busy statement most emails waited for the sweep.
+                cls.objects.select_for_update(skip_locked=True, of=("self",))
                 .unsent()
                 .filter(refused=False)
                 .select_related("signature__statement")
