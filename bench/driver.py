@@ -164,6 +164,8 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     failures: int = 0
+    # What went wrong, by kind: an error count alone says nothing to whoever reads the report.
+    reasons: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, response: Response, ok: bool) -> None:
@@ -174,9 +176,10 @@ class Tally:
             else:
                 self.failures += 1
 
-    def fail(self) -> None:
+    def fail(self, reason: str) -> None:
         with self.lock:
             self.failures += 1
+            self.reasons[reason[:120]] += 1
 
     def summary(self, seconds: float) -> dict:
         latencies = sorted(self.latencies)
@@ -188,6 +191,7 @@ class Tally:
             "errors": self.failures,
             "requests": len(latencies) + self.failures,
             "statuses": {str(status): count for status, count in sorted(self.statuses.items())},
+            "failures": dict(self.reasons),
         }
 
 
@@ -239,8 +243,8 @@ def guarded(tally: Tally, step):
     def run(client) -> None:
         try:
             step(client)
-        except (OSError, http.client.HTTPException, Unavailable):
-            tally.fail()
+        except (OSError, http.client.HTTPException, Unavailable) as error:
+            tally.fail(f"{type(error).__name__}: {error}")
             client.close()
             time.sleep(0.05)
 

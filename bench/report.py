@@ -116,6 +116,14 @@ def markdown(report: dict) -> str:
         p99 = format_number(figure.get("p99_ms"))
         values = [key, figure["scenario"], figure["label"], format_number(figure["value"]), figure["unit"]]
         lines.append("| " + " | ".join([*values, p99, format_number(figure.get("errors"))]) + " |")
+    failed = {key: figure["failures"] for key, figure in report["figures"].items() if figure.get("failures")}
+    if failed:
+        lines += ["", "## Errors the clients saw", ""]
+        lines += [
+            f"- {key}: {reason} (x{count})"
+            for key, reasons in failed.items()
+            for reason, count in reasons.items()
+        ]
     if report["unavailable"]:
         lines += ["", "## Not available", ""]
         lines += [

@@ -93,3 +93,12 @@ def test_report_files_hold_the_machine_the_figures_the_ratios_and_what_was_not_a
     assert "| B1 | API detail / read baseline (req/s): 850.0 | 0.850 | >= 0.8 | yes |" in text
     assert "- B4: not available: feature missing: no update sending yet (issue 6)" in text
     assert "- CPU: Test CPU" in text
+
+
+def test_the_markdown_says_what_errors_the_clients_saw():
+    figures = FIGURES | {"b5.signers": figure(30.0, "B5", errors=2, failures={"TimeoutError: timed out": 2})}
+    built = report.build(figures, {}, {})
+    text = report.markdown(built)
+    assert "## Errors the clients saw" in text
+    assert "- b5.signers: TimeoutError: timed out (x2)" in text
+    assert "## Errors the clients saw" not in report.markdown(report.build(FIGURES, {}, {}))
