@@ -28,14 +28,14 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send(name: str, to: str, context: dict, language: str) -> None:
+def build(name: str, to: str, context: dict, language: str) -> EmailMultiAlternatives:
     with languages.override(language):
         subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
         text = render_to_string(f"emails/{name}_message.txt", context)
         html = render_to_string(f"emails/{name}_message.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
 
 
 def signer_context(signature: Signature, manage_token: str | None = None) -> dict:
@@ -51,27 +51,27 @@ def signer_context(signature: Signature, manage_token: str | None = None) -> dic
     }
 
 
-def send_confirmation(signature: Signature, again: bool = False) -> None:
+def confirmation(signature: Signature, again: bool = False) -> EmailMultiAlternatives:
     confirm_token = SignatureToken.issue(signature, SignatureToken.Purpose.CONFIRM)
     with languages.override(signature.language):
         context = signer_context(signature) | {
             "confirm_url": absolute(reverse("signature_confirm", args=[confirm_token])),
             "again": again,
         }
-    send("signature_confirm", signature.email, context, signature.language)
+    return build("signature_confirm", signature.email, context, signature.language)
 
 
-def send_already_signed(signature: Signature) -> None:
+def already_signed(signature: Signature) -> EmailMultiAlternatives:
     with languages.override(signature.language):
         context = signer_context(signature)
-    send("signature_already_signed", signature.email, context, signature.language)
+    return build("signature_already_signed", signature.email, context, signature.language)
 
 
-def send_for_outbound(outbound: OutboundEmail) -> None:
+def for_outbound(outbound: OutboundEmail) -> EmailMultiAlternatives | None:
+    """The email an outbox row stands for (its links' tokens stored), or None if it is moot now."""
     signature = outbound.signature
     if outbound.kind != OutboundEmail.Kind.ALREADY_SIGNED and signature.state != Signature.State.PENDING:
-        return  # Confirmed or withdrawn meanwhile: a confirmation link would be useless.
+        return None  # Confirmed or withdrawn meanwhile: a confirmation link would be useless.
     if outbound.kind == OutboundEmail.Kind.ALREADY_SIGNED:
-        send_already_signed(signature)
-    else:
-        send_confirmation(signature, again=outbound.kind == OutboundEmail.Kind.CONFIRM_AGAIN)
+        return already_signed(signature)
+    return confirmation(signature, again=outbound.kind == OutboundEmail.Kind.CONFIRM_AGAIN)

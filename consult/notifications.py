@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from consult import languages
-from consult.emails import absolute, send
+from consult.emails import absolute, build
 from consult.models import Argument
 
 
@@ -25,5 +25,5 @@ def send_argument_decision(argument: Argument) -> bool:
             "policy_url": absolute(reverse("moderation_policy")),
             "SITE_URL": settings.SITE_URL,
         }
-    send("argument_decided", argument.author.email, context, argument.language)
+    build("argument_decided", argument.author.email, context, argument.language).send()
     return True

@@ -212,3 +212,33 @@ def test_a_confirmation_email_goes_out_while_others_sign_the_same_statement(tran
         release.set()
         other.join(timeout=10)
     assert [message.to for message in mailoutbox] == [[signature.email]]
+
+
+def test_a_confirmation_link_works_the_moment_its_email_leaves(transactional_db, monkeypatch):
+    """The email's tokens are committed before it is sent: a link followed at once is found."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from consult.models import SignatureToken
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL's transactions")
+    signature = SignatureFactory()
+    outbound = OutboundEmail.objects.create(signature=signature, kind=OutboundEmail.Kind.CONFIRM)
+    found: list[bool] = []
+
+    def send_and_follow_at_once(message) -> int:
+        token = re.search(r"/signatures/confirm/([^/\s]+)/", message.body).group(1)
+
+        def follow() -> None:  # Another connection, as the web server's would be.
+            try:
+                found.append(SignatureToken.find(token, SignatureToken.Purpose.CONFIRM) is not None)
+            finally:
+                connection.close()
+
+        other = threading.Thread(target=follow)
+        other.start()
+        other.join(timeout=10)
+        return 1
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send_and_follow_at_once)
+    assert OutboundEmail.deliver(outbound.pk) is True
+    assert found == [True]

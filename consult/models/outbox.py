@@ -5,9 +5,10 @@ never ran, the periodic sweep sends it later. So a saved signature never loses i
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,8 @@ class OutboundEmail(models.Model):
 
     # A person who tries to sign again gets at most this many repeat emails per signature.
     MAX_REPEATS = 3
+    # How long a worker may take to send a row it claimed before another may send it.
+    CLAIM_FOR = timedelta(minutes=5)
 
     kind = models.CharField(max_length=20, choices=Kind)
     signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="outbound_emails")
@@ -41,6 +44,7 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
     # The receiving server refused the address for good (a 5xx reply): never tried again.
     refused = models.BooleanField(default=False)
 
@@ -62,13 +66,17 @@ class OutboundEmail(models.Model):
 
     @classmethod
     def deliver(cls, pk: int) -> bool:
-        """Send one outbox row unless it is sent already or another worker holds it.
+        """Send one outbox row unless it is sent already or another worker is sending it.
 
-        The row stays locked while the email goes out, so the task and the sweep never both
-        send it. Returns whether an email was sent; a failure is recorded and re-raised.
+        The row is claimed for CLAIM_FOR, and the email's tokens stored, in one transaction that
+        commits before the email goes out: a link followed the moment the email arrives works, and
+        the task and the sweep never both send it. A worker that dies holding a claim delays the
+        email until the claim lapses, when the sweep sends it (at most one duplicate, if it died
+        after sending). Returns whether an email was sent; a failure is recorded and re-raised.
         """
         from consult import emails
 
+        now = timezone.now()
         with transaction.atomic():
             outbound = (
                 # Only the outbox row: locking the joined signature and statement too would make
@@ -76,25 +84,29 @@ class OutboundEmail(models.Model):
                 # share lock on it), so on a busy statement most emails waited for the sweep.
                 cls.objects.select_for_update(skip_locked=True, of=("self",))
                 .unsent()
-                .filter(refused=False)
+                .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now), refused=False)
                 .select_related("signature__statement")
                 .filter(pk=pk)
                 .first()
             )
             if outbound is None:
                 return False
-            try:
-                emails.send_for_outbound(outbound)
-            except Exception as error:  # Recorded below, outside the lock, then raised for a retry.
-                failure = error
-            else:
-                now = timezone.now()
-                cls.objects.filter(pk=pk).update(sent_at=now, last_attempt_at=now, attempts=F("attempts") + 1)
-                return True
+            message = emails.for_outbound(outbound)
+            cls.objects.filter(pk=pk).update(claimed_until=now + cls.CLAIM_FOR)
+        try:
+            if message is not None:
+                message.send()
+        except Exception as error:
+            cls.objects.filter(pk=pk).update(
+                attempts=F("attempts") + 1,
+                last_attempt_at=timezone.now(),
+                last_error=repr(error)[:1000],
+                refused=emails.is_permanent(error),
+                claimed_until=None,
+            )
+            raise
+        sent_at = timezone.now()
         cls.objects.filter(pk=pk).update(
-            attempts=F("attempts") + 1,
-            last_attempt_at=timezone.now(),
-            last_error=repr(failure)[:1000],
-            refused=emails.is_permanent(failure),
+            sent_at=sent_at, last_attempt_at=sent_at, attempts=F("attempts") + 1, claimed_until=None
         )
-        raise failure
+        return True

@@ -87,6 +87,18 @@ def test_sweep_retries_a_failed_row_later_for_as_long_as_its_link_lives(statemen
     assert expired.sent_at is None
 
 
+def test_a_row_claimed_by_a_worker_that_died_is_sent_once_the_claim_lapses(statement):
+    claimed = outbox_row(statement, age=timedelta(minutes=20))
+    OutboundEmail.objects.filter(pk=claimed.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
+    assert OutboundEmail.deliver(claimed.pk) is False  # Another worker is sending it.
+    assert tasks.send_unsent_emails() == 0 and mail.outbox == []
+    OutboundEmail.objects.filter(pk=claimed.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert tasks.send_unsent_emails() == 1
+    claimed.refresh_from_db()
+    assert claimed.sent_at is not None and claimed.claimed_until is None
+    assert len(mail.outbox) == 1
+
+
 def test_an_address_refused_for_good_is_not_tried_again(statement):
     refused = outbox_row(statement, age=timedelta(minutes=5))
     error = smtplib.SMTPRecipientsRefused({refused.signature.email: (550, b"No such mailbox")})
