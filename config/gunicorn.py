@@ -7,11 +7,11 @@ through the redaction Django's own loggers use (config/log_filters.py), which al
 addresses here, since query strings and referrers can carry them.
 """
 
-import logging
 import re
 
 from gunicorn.glogging import Logger
 
+from config.log_filters import RedactTokens
 from config.log_filters import redact as redact_tokens
 
 # Also percent-encoded (%40), as it would appear in a query string.
@@ -22,15 +22,10 @@ def redact(text: str) -> str:
     return EMAIL.sub("[email]", redact_tokens(text))
 
 
-class RedactSecrets(logging.Filter):
+class RedactSecrets(RedactTokens):
     """For the error log: "Error handling request /signatures/<token>/" and the like."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
-        return True
+    clean = staticmethod(redact)
 
 
 class RedactingLogger(Logger):
