@@ -208,7 +208,7 @@ def unsent_emails(context: Context) -> int:
     import psycopg2
 
     with psycopg2.connect(context.environment["DATABASE_URL"]) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM consult_outboundemail WHERE sent_at IS NULL")
+        cursor.execute("SELECT count(*) FROM consult_outboundemail WHERE sent_at IS NULL AND NOT refused")
         return cursor.fetchone()[0]
 
 

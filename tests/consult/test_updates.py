@@ -66,6 +66,39 @@ def test_sending_emails_each_recipient_once_with_one_click_unsubscribe_headers(s
     assert update.progress() == {"sent": 3, "failed": 0, "skipped": 0, "total": 3, "pending": 0}
 
 
+def test_each_update_email_carries_a_working_manage_link_to_its_own_signature(client, statement, send):
+    """The batch stores every message's manage token in one query; each must still work alone."""
+    import re
+    from urllib.parse import urlsplit
+
+    signers = {signer(statement, name=f"Signer {number}").email: f"Signer {number}" for number in range(3)}
+    assert send(draft(statement)) is True
+    for message in mail.outbox:
+        manage_url = re.search(r"Manage or withdraw your signature: (\S+)", message.body).group(1)
+        page = client.get(urlsplit(manage_url).path)
+        assert page.status_code == 200
+        assert signers[message.to[0]] in page.content.decode()
+
+
+def test_queries_per_update_message_do_not_grow_with_the_batch(
+    statement, send, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_send(recipients: int) -> int:
+        for _ in range(recipients):
+            signer(statement)
+        with CaptureQueriesContext(connection) as captured:
+            send(draft(statement))
+        return len(captured.captured_queries)
+
+    few = queries_to_send(2)
+    mail.outbox.clear()
+    many = queries_to_send(4)  # This batch holds the earlier two signers as well: six messages.
+    assert (many - few) / 4 <= 4  # Lock, mark sent and the transaction around them: nothing per statement.
+
+
 def test_an_update_cannot_be_sent_twice(statement, send):
     signer(statement)
     update = draft(statement)
