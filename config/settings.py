@@ -92,6 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections, checked before reuse so the site recovers from a database restart.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction) each transaction may
+# run on another server connection, so a server-side cursor (QuerySet.iterator()) would be lost
+# between two fetches: the whole result is read at once instead.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in {"", "transaction"}:
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be 'transaction' or unset, not {DATABASE_POOLER!r}.")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "transaction"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if "REDIS_URL" in env:
