@@ -4,6 +4,7 @@ One thread per client, each with its own keep-alive connection and cookies, all 
 Every loop is bounded by a deadline, and every socket by a timeout.
 """
 
+import contextlib
 import http.client
 import json
 import random
@@ -12,12 +13,16 @@ import statistics
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 TIMEOUT = 60.0
+# A load's timed part runs inside `window()` (bench/cpu.py measures its CPU); setting up the
+# clients (their first pages) stays outside it.
+Window = Callable[[], contextlib.AbstractContextManager]
 # The sign form holds back a signature posted sooner than a person could (2 s after serving).
 READING_SECONDS = 2.2
 
@@ -264,7 +269,9 @@ def get_load(port: int, path: str, connections: int, duration: float) -> dict:
     return tally.summary(seconds)
 
 
-def write_baseline_load(port: int, connections: int, duration: float) -> dict:
+def write_baseline_load(
+    port: int, connections: int, duration: float, window: Window = contextlib.nullcontext
+) -> dict:
     """The write baseline: a GET for the CSRF token once per client, then POSTs, as for signing."""
     tally = Tally()
     clients = [Client(port) for _ in range(connections)]
@@ -281,11 +288,19 @@ def write_baseline_load(port: int, connections: int, duration: float) -> dict:
         response = client.request("POST", "/bench/baseline/write/", {"csrfmiddlewaretoken": tokens[client]})
         tally.record(response, response.status == 201)
 
-    seconds = run_clients(clients, guarded(tally, step), duration)
+    with window():
+        seconds = run_clients(clients, guarded(tally, step), duration)
     return tally.summary(seconds)
 
 
-def sign_load(port: int, slug: str, connections: int, duration: float, run_id: str) -> dict:
+def sign_load(
+    port: int,
+    slug: str,
+    connections: int,
+    duration: float,
+    run_id: str,
+    window: Window = contextlib.nullcontext,
+) -> dict:
     """Sign POSTs with fresh addresses, each client reusing a form it fetched (and read) once."""
     tally = Tally()
     clients = [Client(port) for _ in range(connections)]
@@ -303,11 +318,14 @@ def sign_load(port: int, slug: str, connections: int, duration: float, run_id: s
         response = client.request("POST", form["action"], fields)
         tally.record(response, response.status in (302, 303))
 
-    seconds = run_clients(clients, guarded(tally, step), duration)
+    with window():
+        seconds = run_clients(clients, guarded(tally, step), duration)
     return tally.summary(seconds)
 
 
-def confirm_load(port: int, paths: list[str], connections: int, duration: float) -> dict:
+def confirm_load(
+    port: int, paths: list[str], connections: int, duration: float, window: Window = contextlib.nullcontext
+) -> dict:
     """Confirmation POSTs on prepared links; the CSRF token comes from one confirmation page."""
     if len(paths) < connections * 2:
         raise Unavailable("error: too few prepared confirmation links")
@@ -328,7 +346,8 @@ def confirm_load(port: int, paths: list[str], connections: int, duration: float)
         response = client.request("POST", path, forms[client]["fields"])
         tally.record(response, response.status in (200, 302, 303))
 
-    seconds = run_clients(clients, guarded(tally, step), duration)
+    with window():
+        seconds = run_clients(clients, guarded(tally, step), duration)
     summary = tally.summary(seconds)
     if not queue:
         summary["note"] = "ran out of prepared links before the end"
@@ -379,7 +398,15 @@ class Flow:
     signed: float
 
 
-def end_to_end(port: int, slugs: list[str], mailbox: Mailbox, connections: int, duration: float, run_id: str):
+def end_to_end(
+    port: int,
+    slugs: list[str],
+    mailbox: Mailbox,
+    connections: int,
+    duration: float,
+    run_id: str,
+    window: Window = contextlib.nullcontext,
+):
     """Whole signing paths: form GET, sign POST, the email, confirmation GET and POST.
 
     Each client interleaves many signers: it fetches a form, signs with a form it fetched at
@@ -431,7 +458,8 @@ def end_to_end(port: int, slugs: list[str], mailbox: Mailbox, connections: int, 
                     confirmed.append(time.monotonic())
 
     started = time.monotonic()
-    run_clients(clients, guarded(tally, step), duration)
+    with window():
+        run_clients(clients, guarded(tally, step), duration)
     warmup = min(READING_SECONDS + 3, duration / 2)
     window = [moment for moment in confirmed if moment - started >= warmup]
     rate = len(window) / max(duration - warmup, 0.001)

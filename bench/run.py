@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench import driver, report, services, wrk
+from bench import cpu, driver, report, services, wrk
 
 ROOT = services.ROOT
 RESULTS = ROOT / "bench" / "results"
@@ -85,10 +85,15 @@ class Context:
     figures: dict = field(default_factory=dict)
     unavailable: dict = field(default_factory=dict)
     mailbox: driver.Mailbox | None = None
+    meter: cpu.Meter | None = None
 
     def figure(self, key: str, scenario: str, label: str, measured: dict) -> None:
         self.figures[key] = {"scenario": scenario, "label": label, **measured}
         print(f"  {key}: {measured.get('value')} {measured.get('unit', '')}", flush=True)
+        if measured.get("cpu", {}).get("site_ms") is not None:
+            # What it cost as a figure of its own, for the targets and the capacity model.
+            name, _, rest = key.partition(".")
+            self.figure(f"{name}.cpu.{rest}", scenario, f"site CPU, {label}", cpu.cost(measured["cpu"]))
 
 
 def production_urls(smoke: bool, processes: services.Processes) -> tuple[str, str] | None:
@@ -177,13 +182,13 @@ def start_site(context: Context) -> None:
         worker += ["--pool=prefork", f"--concurrency={sizes['worker_processes']}"]
         worker += ["-n", f"bench-{context.run_id}@localhost"]
         worker += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-        context.processes.start("worker", worker, environment)
+        context.processes.start("worker", worker, environment | {"PGAPPNAME": "consult-worker"})
     gunicorn = [PYTHON, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]
     gunicorn += ["--bind", f"127.0.0.1:{context.port}"]
     gunicorn += ["--workers", str(sizes["workers"]), "--threads", str(sizes["threads"])]
     gunicorn += ["--worker-class", "gthread" if sizes["threads"] > 1 else "sync", "--timeout", "60"]
     gunicorn += ["--keep-alive", "30", "--log-level", "warning"]
-    context.processes.start("gunicorn", gunicorn, environment)
+    context.processes.start("gunicorn", gunicorn, environment | {"PGAPPNAME": "consult-web"})
     url = f"http://127.0.0.1:{context.port}/bench/baseline/read/"
     if not services.wait_until(lambda: services.responds(url), timeout=60):
         raise RuntimeError(f"gunicorn did not answer {url}; see var/bench/logs/gunicorn.log")
@@ -239,7 +244,10 @@ def read_load(context: Context, path: str) -> dict:
     settle(context)  # A slow page's backlog from the last load must not land on this one.
     if sizes["warmup"]:
         wrk.get_load(context.port, path, sizes["connections"], sizes["warmup"])
-    measured = wrk.get_load(context.port, path, sizes["connections"], sizes["seconds"])
+    measured = cpu.measured(
+        context.meter,
+        lambda window: wrk.get_load(context.port, path, sizes["connections"], sizes["seconds"], window),
+    )
     if not measured["requests"]:
         raise driver.Unavailable(f"error: not one response from {path} within 30 s")
     if measured["errors"] >= measured["requests"]:
@@ -294,25 +302,35 @@ def b2_pages(context: Context) -> None:
 def b3_signing(context: Context) -> None:
     sizes, port, run_id = context.sizes, context.port, context.run_id
     connections, seconds = sizes["connections"], sizes["seconds"]
-    context.figure(
-        "b3.baseline", "B3", "write baseline POST", driver.write_baseline_load(port, connections, seconds)
+    meter = context.meter
+    baseline = cpu.measured(
+        meter, lambda window: driver.write_baseline_load(port, connections, seconds, window)
     )
+    context.figure("b3.baseline", "B3", "write baseline POST", baseline)
     # The hot statement is the 1,000-signature one, whose page costs what the spread ones' do, so
     # hot / spread measures contention on one statement's rows, not the size of its page (B2).
     hot = context.fixtures["small"]["slug"]
-    context.figure("b3.sign", "B3", "sign POST", driver.sign_load(port, hot, connections, seconds, run_id))
+    signing = cpu.measured(
+        meter, lambda window: driver.sign_load(port, hot, connections, seconds, run_id, window)
+    )
+    context.figure("b3.sign", "B3", "sign POST", signing)
     if context.fixtures.get("confirm_unavailable"):
         raise driver.Unavailable(context.fixtures["confirm_unavailable"])
     paths = context.fixtures["confirm_paths"]
-    context.figure(
-        "b3.confirm", "B3", "confirmation POST", driver.confirm_load(port, paths, connections, seconds)
+    confirming = cpu.measured(
+        meter, lambda window: driver.confirm_load(port, paths, connections, seconds, window)
     )
+    context.figure("b3.confirm", "B3", "confirmation POST", confirming)
     flow_seconds = sizes["flow_seconds"]
     for key, slugs in [("b3.e2e.hot", [hot]), ("b3.e2e.spread", context.fixtures["spread"])]:
         label = "end to end, " + ("one hot statement" if key.endswith("hot") else f"spread over {len(slugs)}")
         settle(context)  # Both start with an idle worker: the sign POSTs above queued thousands of emails.
-        measured = driver.end_to_end(
-            port, slugs, context.mailbox, connections, flow_seconds, run_id + key[-1]
+        measured = cpu.measured(
+            meter,
+            lambda window, slugs=slugs, key=key: driver.end_to_end(
+                port, slugs, context.mailbox, connections, flow_seconds, run_id + key[-1], window
+            ),
+            confirmations=True,
         )
         context.figure(key, "B3", label, measured)
 
@@ -523,6 +541,10 @@ def run(arguments: argparse.Namespace, sizes: dict, processes: services.Processe
     prepare(context)
     start_site(context)
     context.mailbox = driver.Mailbox(mail)
+    database, redis = (
+        (context.environment["DATABASE_URL"], context.environment["REDIS_URL"]) if urls else (None, None)
+    )
+    context.meter = cpu.site_meter(processes.started, database, redis)
     command = "make bench-smoke" if arguments.smoke else "make bench"
     if arguments.set or arguments.only:
         command = " ".join(["python -m bench.run", *sys.argv[1:]])
@@ -543,6 +565,7 @@ def run(arguments: argparse.Namespace, sizes: dict, processes: services.Processe
         raise
     finally:
         context.mailbox.stop()
+        context.meter.stop()
         built = write_report(context, command)
     print(report.markdown(built), flush=True)
     failures = {

@@ -1,5 +1,6 @@
 """wrk (Debian's package) for simple GETs: throughput, mean and p99 latency, errors."""
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -47,13 +48,17 @@ def command(port: int, path: str, connections: int, seconds: float) -> list[str]
     return ["wrk", *options, "-d", duration, url]
 
 
-def get_load(port: int, path: str, connections: int, seconds: float) -> dict:
+def get_load(
+    port: int, path: str, connections: int, seconds: float, window: driver.Window = contextlib.nullcontext
+) -> dict:
     """GETs of one path with wrk, or with the Python driver when wrk is missing."""
     if not available():
-        return driver.get_load(port, path, connections, seconds) | {"tool": "python driver"}
-    done = subprocess.run(
-        command(port, path, connections, seconds), capture_output=True, text=True, timeout=seconds + 60
-    )
+        with window():
+            return driver.get_load(port, path, connections, seconds) | {"tool": "python driver"}
+    with window():
+        done = subprocess.run(
+            command(port, path, connections, seconds), capture_output=True, text=True, timeout=seconds + 60
+        )
     return parse(done.stdout) | {"tool": "wrk"}
 
 
