@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help python-version run test lint format migrate demo worker beat clean bench bench-smoke messages
+.PHONY: help python-version run test lint format migrate demo worker beat clean bench bench-smoke bench-cluster messages
 
 help:
 	@echo "make run    - the site with demo content on http://127.0.0.1:$(PORT) (no services needed)"
@@ -15,6 +15,7 @@ help:
 	@echo "make beat   - the Celery scheduler against CELERY_BROKER_URL"
 	@echo "make bench  - the benchmark on the production shape; report in bench/results/"
 	@echo "make bench-smoke - every benchmark scenario at tiny size (what CI runs)"
+	@echo "make bench-cluster - the production shape as several hosts: 2 web instances, HAProxy, PgBouncer"
 	@echo "make messages - update the Welsh catalogue from the code (needs gettext), then compile it"
 
 python-version:
@@ -79,6 +80,10 @@ bench: $(VENV)/.installed-dev
 
 bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --smoke
+
+# B7 alone: two gunicorn instances behind HAProxy, PgBouncer, two workers and beat; see bench/cluster.py.
+bench-cluster: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run --only B7 --set signatures=100000 tokens=1000
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .coverage htmlcov .pytest_cache

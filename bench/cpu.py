@@ -230,8 +230,10 @@ def started_trees(started: dict) -> dict[str, list[int]]:
     return dict(groups)
 
 
-def postgres_backends(database_url: str) -> Callable[[], dict[int, str]]:
-    """The backends of the URL's database by PGAPPNAME group, and the server's background processes."""
+def postgres_backends(
+    database_url: str, applications: dict[str, str] = APPLICATIONS, other: str = "postgres, other"
+) -> Callable[[], dict[int, str]]:
+    """The backends of the URL's database by application name, and the server's background processes."""
     from urllib.parse import urlsplit
 
     import psycopg2
@@ -248,7 +250,7 @@ def postgres_backends(database_url: str) -> Callable[[], dict[int, str]]:
             cursor.execute("SELECT pid, datname, application_name, backend_type FROM pg_stat_activity")
             rows = cursor.fetchall()
         return {
-            pid: BACKGROUND if kind != "client backend" else APPLICATIONS.get(application, "postgres, other")
+            pid: BACKGROUND if kind != "client backend" else applications.get(application, other)
             for pid, name, application, kind in rows
             if kind != "client backend" or name == database
         }

@@ -46,14 +46,14 @@ class Response:
 class Client:
     """One keep-alive connection with a cookie jar, like one browser tab."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+        self.port, self.host = port, host
         self.connection: http.client.HTTPConnection | None = None
         self.cookies: dict[str, str] = {}
         self.forwarded_for = ""
 
     def request(self, method: str, path: str, fields: dict | None = None) -> Response:
-        headers = {"Host": f"127.0.0.1:{self.port}"}
+        headers = {"Host": f"{self.host}:{self.port}"}
         body = None
         if fields is not None:
             body = urlencode(fields).encode()
@@ -66,7 +66,7 @@ class Client:
             started = time.perf_counter()
             try:
                 if self.connection is None:
-                    self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+                    self.connection = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
                 self.connection.request(method, path, body=body, headers=headers)
                 reply = self.connection.getresponse()
                 content = reply.read()

@@ -45,6 +45,13 @@ TARGETS = [
     Target("B4", "worker peak memory, 100k / 10k", "b4.memory.large", "b4.memory.small", "<=", 1.2),
     Target("B5", "error responses", "b5.errors", None, "==", 0),
     Target("B5", "count drift (shown - confirmed rows)", "b5.drift", None, "==", 0),
+    Target("B7", "error responses through the balancer", "b7.errors", None, "==", 0),
+    Target("B7", "confirmations seen by clients but not in the database", "b7.lost", None, "==", 0),
+    Target("B7", "count drift (shown - confirmed rows)", "b7.drift", None, "==", 0),
+    Target("B7", "instance killed mid-run: routed around, back after restart", "b7.failover", None, "==", 1),
+    Target("B7", "a form from one instance accepted by the other", "b7.shared.form", None, "==", 1),
+    Target("B7", "a session from one instance known to the other", "b7.shared.session", None, "==", 1),
+    Target("B7", "the sign rate limit counted across instances", "b7.shared.ratelimit", None, "==", 1),
 ]
 
 

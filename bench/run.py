@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench import cpu, driver, report, services, wrk
+from bench import cluster, cpu, driver, report, services, wrk
 
 ROOT = services.ROOT
 RESULTS = ROOT / "bench" / "results"
@@ -421,6 +421,9 @@ def check_counts(context: Context, slugs: list[str]) -> dict:
     return json.loads(out.read_text())
 
 
+b7_cluster = scenario("B7")(lambda context: cluster.run(context, check_counts))
+
+
 def machine(context: Context) -> dict:
     import celery
     import django
@@ -548,7 +551,7 @@ def run(arguments: argparse.Namespace, sizes: dict, processes: services.Processe
     command = "make bench-smoke" if arguments.smoke else "make bench"
     if arguments.set or arguments.only:
         command = " ".join(["python -m bench.run", *sys.argv[1:]])
-    scenarios = [b1_counts, b2_pages, b3_signing, b5_flood, b4_fanout]
+    scenarios = [b1_counts, b2_pages, b3_signing, b5_flood, b7_cluster, b4_fanout]
     if arguments.only:
         chosen = {name.strip().upper() for name in arguments.only.split(",")}
         scenarios = [scenario for scenario in scenarios if scenario.scenario in chosen]
