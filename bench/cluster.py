@@ -363,6 +363,38 @@ def rate_limit_across(cluster: Cluster) -> dict:
     )
 
 
+# The rows a signature made through the site leaves behind, besides its own: each table's
+# foreign key to it.
+SIGNATURE_ROWS = {
+    "consult_signaturetoken": "signature_id",
+    "consult_outboundemail": "signature_id",
+    "consult_consentevent": "signature_id",
+}
+
+
+def storage(cluster: Cluster, pattern: str) -> dict:
+    """Bytes per confirmed signature: each table's bytes per row (indexes and TOAST included)
+    times its rows per signature, counted on the flood's confirmed signatures."""
+    import psycopg2
+
+    per_table = {}
+    with psycopg2.connect(cluster.server_url) as connection, connection.cursor() as cursor:
+        confirmed = "SELECT id FROM consult_signature WHERE email LIKE %s AND state = 'confirmed'"
+        cursor.execute(f"SELECT count(*) FROM ({confirmed}) AS flood", [pattern])
+        signatures = cursor.fetchone()[0]
+        for table, key in {"consult_signature": "id", **SIGNATURE_ROWS}.items():
+            cursor.execute(f"SELECT pg_total_relation_size('{table}'), (SELECT count(*) FROM {table})")
+            size, rows = cursor.fetchone()
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE {key} IN ({confirmed})", [pattern])
+            mine = cursor.fetchone()[0]
+            per_table[table] = {
+                "bytes_per_row": round(size / max(rows, 1)),
+                "rows_per_signature": round(mine / max(signatures, 1), 2),
+            }
+    total = sum(entry["bytes_per_row"] * entry["rows_per_signature"] for entry in per_table.values())
+    return {"value": round(total), "unit": "bytes", "signatures": signatures, "tables": per_table}
+
+
 class Sampler:
     """Samples PgBouncer's pools, PostgreSQL's backends and HAProxy's view of instance a."""
 
@@ -515,6 +547,9 @@ def flood(cluster: Cluster, check_counts: Callable[[object, list[str]], dict]) -
             requests={name: int(row.get("stot") or 0) for name, row in servers.items()},
             responses_5xx={name: int(row.get("hrsp_5xx") or 0) for name, row in servers.items()},
         ),
+    )
+    context.figure(
+        "b7.storage", "B7", "database bytes per confirmed signature", storage(cluster, f"e{run_id}-%")
     )
     transactions = after["total_xact_count"] - before["total_xact_count"]
     context.figure(
