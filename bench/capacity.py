@@ -156,12 +156,20 @@ def size(amount: float | None) -> str:
     return f"{amount / 1024**3:,.1f} GiB"
 
 
+# The loads whose CPU the model uses (the first two) or shows beside them for comparison.
+COSTED = [
+    ("a confirmed signature, end to end", "b3.e2e.hot"),
+    ("a count request (JSON)", "b1.api"),
+    ("a sign POST (the worker's emails meanwhile included)", "b3.sign"),
+    ("a confirmation POST", "b3.confirm"),
+    ("a write baseline POST", "b3.baseline"),
+    ("a read baseline GET", "b1.baseline"),
+]
+
+
 def inputs_table(figures: dict) -> list[str]:
     lines = ["| input | value | from |", "| --- | --- | --- |"]
-    for label, key in [
-        ("a confirmed signature, end to end", "b3.e2e.hot"),
-        ("a count request (JSON)", "b1.api"),
-    ]:
+    for label, key in COSTED:
         measured = costs(figures, key)
         if measured is None:
             lines.append(f"| {label} | not measured | `{key}` CPU |")
@@ -170,9 +178,6 @@ def inputs_table(figures: dict) -> list[str]:
         parts += f"PostgreSQL {measured.postgres:.2f}, Redis {measured.redis:.2f}"
         lines.append(f"| {label}: ms of CPU | {measured.total:.2f} ({parts}) | `{key}` CPU |")
     rows = [
-        ("sign POST: ms of site CPU", "b3.cpu.sign", 2),
-        ("confirmation POST: ms of site CPU", "b3.cpu.confirm", 2),
-        ("write baseline POST: ms of site CPU", "b3.cpu.baseline", 2),
         ("confirmed signatures/s end to end, this machine", "b3.e2e.hot", 1),
         ("PostgreSQL write ceiling, signing's writes: transactions/s", "b7.pgbench.signing", 0),
         ("PostgreSQL CPU per such transaction: ms", "b7.cpu.pgbench.signing", 2),

@@ -1,15 +1,18 @@
-"""Profiles of the signing path under load, with py-spy: what the CPU figures of B3 are made of.
+"""Profiles of the signing path under load: what the CPU figures of B3 are made of.
 
     python -m bench.profile                  # baseline, sign, confirm and email
     python -m bench.profile sign --seconds 30
 
 It starts the benchmark's production shape (bench/run.py: PostgreSQL database `consult_bench`,
-recreated, Redis db 14 and 15, gunicorn, one worker, the SMTP sink), runs each target's load
-twice (the first warms the processes up) and samples the second with py-spy (`--subprocesses`:
-every gunicorn worker or Celery pool process), 100 times a second, idle threads left out.
-Run it under `flock /tmp/consult-bench.lock` where other benchmarks may run. For each target it writes into
-docs/profiles/ a flame graph (`<target>.svg`) and a summary (`<target>.txt`): the share of
-samples by area of code, by function including what it calls, and by function alone.
+recreated, Redis db 14 and 15, gunicorn, one worker, the SMTP sink; run it under
+`flock /tmp/consult-bench.lock` where other benchmarks may run), runs each target's load twice
+(the first warms the processes up) and samples the second with py-spy (`--subprocesses`: every
+gunicorn worker or Celery pool process), 100 times a second, idle threads left out. For each
+target it writes into docs/profiles/ a flame graph (`<target>.svg`) and a summary
+(`<target>.txt`): the share of samples by area of code, by function including what it calls, and
+by function alone. py-spy samples what runs or waits for a core, so on a busy machine a view
+that waits for PostgreSQL looks costlier than it is; bench/inprocess.py then profiles the same
+views in-process with cProfile counting CPU time only (`<target>.cprofile.txt`).
 
 | target   | load (bench/driver.py)          | sampled            |
 | baseline | write baseline POSTs            | gunicorn           |
@@ -43,6 +46,7 @@ TARGETS = {
 }
 RATE = 100
 TOP = 30
+IN_PROCESS_REQUESTS = 500
 
 
 def py_spy() -> str:
@@ -149,7 +153,9 @@ def write_summary(name: str, load: str, figure: dict, summary: dict, command: st
 def loads(context: run.Context) -> dict:
     sizes, port, hot = context.sizes, context.port, context.fixtures["small"]["slug"]
     connections, seconds, paths = sizes["connections"], sizes["seconds"], context.fixtures["confirm_paths"]
-    # A confirmation link works once: the warm-up and the sampled run each get half.
+    # A confirmation link works once: the warm-up and the sampled run each get half of those
+    # the in-process profile leaves them (it takes the last ones).
+    paths = paths[: -IN_PROCESS_REQUESTS - 1]
     halves = [paths[len(paths) // 2 :], paths[: len(paths) // 2]]
     return {
         "baseline": (
@@ -191,6 +197,26 @@ def profile(context: run.Context, names: list[str], command: str) -> None:
         print(f"  {figure.get('value')} {figure.get('unit')}; docs/profiles/{name}.txt and .svg", flush=True)
 
 
+def in_process(context: run.Context, names: list[str]) -> None:
+    """cProfile of the same views in-process, CPU time only (bench/inprocess.py)."""
+    views = [name for name in names if name != "email"]
+    if not views:
+        return
+    print(f"== in-process CPU profiles: {', '.join(views)}", flush=True)
+    run.settle(context)
+    command = [
+        services.PYTHON,
+        "-m",
+        "bench.inprocess",
+        *views,
+        "--fixtures",
+        str(run.WORK / "fixtures.json"),
+    ]
+    command += ["--requests", str(IN_PROCESS_REQUESTS), "--out", str(OUT)]
+    environment = context.environment | {"ALLOWED_HOSTS": "testserver", "PGAPPNAME": "consult-web"}
+    services.run(command, environment, run.WORK / "logs" / "inprocess.log", 1800)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("targets", nargs="*", choices=[[], *TARGETS], default=[])
@@ -213,6 +239,7 @@ def main() -> int:
         run.start_site(context)
         context.mailbox = driver.Mailbox(mail)
         profile(context, names, " ".join(["python -m bench.profile", *sys.argv[1:]]))
+        in_process(context, names)
         context.mailbox.stop()
     finally:
         processes.stop_all()
