@@ -1,4 +1,4 @@
-"""`make bench` and `make bench-smoke`: start the site's production shape, load data, run B1-B5.
+"""`make bench` and `make bench-smoke`: start the site's production shape, load data, run B1-B5 and B7.
 
     python -m bench.run            # the full run: 1,000,000 signatures, 64 clients, minutes
     python -m bench.run --smoke    # every scenario at tiny size, in seconds each
@@ -7,7 +7,9 @@ With DATABASE_URL (PostgreSQL) and REDIS_URL set, or always for the full run, it
 production shape: gunicorn, PostgreSQL (its own database, recreated), Redis (its own db numbers)
 and a Celery worker. The smoke run without them uses the embedded defaults: SQLite and tasks run
 in-process. Either way DEBUG is off, mail goes to an SMTP sink on loopback, and everything
-started is stopped at the end. The report goes to bench/results/report.md and report.json.
+started is stopped at the end. The report goes to bench/results/report.md and report.json,
+with the CPU each part of the site spent per request (bench/cpu.py). B7, the same shape as
+several hosts behind a load balancer and a pooler, lives in bench/cluster.py.
 """
 
 import argparse
