@@ -332,13 +332,27 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def merged(reports: list[dict]) -> dict:
+    """The last report's description, with the figures of all of them (a later one's win)."""
+    figures: dict = {}
+    for report in reports:
+        figures |= report.get("figures", {})
+    commands = ", ".join(f"`{report.get('command', '')}`" for report in reports)
+    return reports[-1] | {"figures": figures, "command": commands.strip("`")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--report", default=str(ROOT / "bench" / "results" / "report.json"))
+    parser.add_argument(
+        "--report",
+        nargs="+",
+        default=[str(ROOT / "bench" / "results" / "report.json")],
+        help="one report, or several whose figures are merged (a later one's win)",
+    )
     parser.add_argument("--out", default=str(ROOT / "docs" / "capacity.md"))
     arguments = parser.parse_args()
-    report = json.loads(Path(arguments.report).read_text())
-    Path(arguments.out).write_text(markdown(report))
+    reports = [json.loads(Path(path).read_text()) for path in arguments.report]
+    Path(arguments.out).write_text(markdown(merged(reports)))
     print(f"wrote {arguments.out}")
 
 

@@ -190,8 +190,13 @@ def start_workers(cluster: Cluster) -> None:
 
 def haproxy_config(cluster: Cluster) -> str:
     """Round robin over the instances; a request that found one dead is sent to the other."""
+    sizes = cluster.context.sizes
+    # As many requests in flight per instance as it has threads: HAProxy queues the rest, so a
+    # health check never waits behind a backlog inside gunicorn and a busy instance stays up.
+    concurrency = max(1, sizes["workers"] // len(INSTANCES)) * sizes["threads"]
     servers = [
-        f"    server web-{name} {address}:{cluster.web_port} check" for name, address in INSTANCES.items()
+        f"    server web-{name} {address}:{cluster.web_port} check maxconn {concurrency}"
+        for name, address in INSTANCES.items()
     ]
     return "\n".join(
         [
@@ -204,6 +209,10 @@ def haproxy_config(cluster: Cluster) -> str:
             "    timeout client 65s",
             "    timeout server 65s",
             "    timeout http-keep-alive 30s",
+            "    timeout queue 60s",
+            # A refused connection fails a check at once (a dead instance is out within about
+            # a second); a slow answer from a busy one has 10 s.
+            "    timeout check 10s",
             # A refused connection, or a connection closed before any answer (an instance that
             # died mid-request), is tried again on the other instance. Retrying a POST is safe
             # here: signing twice with one address signs once, and the second try of a

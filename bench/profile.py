@@ -7,12 +7,12 @@ It starts the benchmark's production shape (bench/run.py: PostgreSQL database `c
 recreated, Redis db 14 and 15, gunicorn, one worker, the SMTP sink; run it under
 `flock /tmp/consult-bench.lock` where other benchmarks may run), runs each target's load twice
 (the first warms the processes up) and samples the second with py-spy (`--subprocesses`: every
-gunicorn worker or Celery pool process), 100 times a second, idle threads left out. For each
-target it writes into docs/profiles/ a flame graph (`<target>.svg`) and a summary
-(`<target>.txt`): the share of samples by area of code, by function including what it calls, and
-by function alone. py-spy samples what runs or waits for a core, so on a busy machine a view
-that waits for PostgreSQL looks costlier than it is; bench/inprocess.py then profiles the same
-views in-process with cProfile counting CPU time only (`<target>.cprofile.txt`).
+gunicorn worker or Celery pool process), 100 times a second, only the thread that holds the GIL
+(the one running Python: waiting for PostgreSQL or Redis releases it). For each target it writes
+into docs/profiles/ a flame graph (`<target>.svg`) and a summary (`<target>.txt`): the share of
+samples by area of code, by function including what it calls, and by function alone. A process
+the machine has descheduled still holds its GIL, so on a busy machine bench/inprocess.py also
+profiles the same views in-process with cProfile counting CPU time only (`<target>.cprofile.txt`).
 
 | target   | load (bench/driver.py)          | sampled            |
 | baseline | write baseline POSTs            | gunicorn           |
@@ -59,7 +59,9 @@ def py_spy() -> str:
 @contextlib.contextmanager
 def sampling(pid: int, name: str, logs: Path) -> Iterator[None]:
     """py-spy records the process tree while the block runs: raw stacks and a flame graph."""
-    common = ["record", "--pid", str(pid), "--subprocesses", "--rate", str(RATE), "--nonblocking"]
+    # --gil: only the thread holding the GIL, the one running Python; a thread waiting for
+    # PostgreSQL or Redis has released it (py-spy's own idle test counts such waits as busy here).
+    common = ["record", "--pid", str(pid), "--subprocesses", "--rate", str(RATE), "--nonblocking", "--gil"]
     outputs = {"raw": OUT / f"{name}.raw", "flamegraph": OUT / f"{name}.svg"}
     recorders = []
     for form, path in outputs.items():
@@ -141,7 +143,7 @@ def write_summary(name: str, load: str, figure: dict, summary: dict, command: st
         f"Date: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"Load: {figure.get('value')} {figure.get('unit')}, {figure.get('requests')} requests, "
         f"{figure.get('errors')} errors; load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}",
-        f"Samples: {summary['samples']:,} at {RATE} per second per thread (idle threads left out)",
+        f"Samples: {summary['samples']:,} at {RATE} per second per process, of the thread holding the GIL",
         "",
         *table("Own time by area of code", summary["areas"], total, 20),
         *table("Functions, including what they call", summary["inclusive"], total),

@@ -80,3 +80,12 @@ def test_the_document_names_the_figure_behind_each_input_and_marks_the_surge_pla
     assert "PLACEHOLDER: B6 not run yet" in text
     assert "**web hosts** (2 cores, 60%, +1) | **6** |" in text
     assert "The first to saturate is **site CPU (every process on one machine)**." in text
+
+
+def test_several_reports_merge_their_figures_the_later_winning():
+    first = {"command": "make bench", "figures": {"b1.api": {"value": 1.0}, "b3.sign": {"value": 2.0}}}
+    second = {"command": "make bench-cluster", "date": "d2", "figures": {"b1.api": {"value": 3.0}}}
+    report = capacity.merged([first, second])
+    assert report["figures"] == {"b1.api": {"value": 3.0}, "b3.sign": {"value": 2.0}}
+    assert report["date"] == "d2"
+    assert report["command"] == "make bench`, `make bench-cluster"
