@@ -37,6 +37,7 @@ ASSUMPTIONS = {
     ),
     "count_documents": (3, "three cached count documents per statement: JSON, badge, widget"),
     "origin_cache_seconds": (5, "the site caches a count document for 5 s (README, Embedding and the API)"),
+    "redis_cores": (1, "Redis runs commands on one core, whatever the host"),
 }
 CDN_LIFETIMES = [0, 1, 5, 10, 30]
 
@@ -117,8 +118,16 @@ def plan(figures: dict, scenario: dict, cdn_lifetime: float) -> dict:
     ceiling = value(figures, "b7.pgbench.signing")
     writes = rate * assumption("writes_per_signature")
     bytes_per_signature = value(figures, "b7.storage")
+    shares = {
+        "PostgreSQL's write ceiling": writes / ceiling if ceiling else 0,
+        "PostgreSQL's CPU (one 2-core host)": cores["postgres"] / assumption("host_cores"),
+        "Redis (one core)": cores["redis"] / assumption("redis_cores"),
+    }
     return {
         "count_requests_at_origin": reads,
+        "first_limit": max(shares, key=shares.get),
+        "first_limit_share": max(shares.values()),
+        "database_host_cores": math.ceil(cores["postgres"] / assumption("utilisation")),
         "cores": cores,
         "web_hosts": hosts(cores["web"]),
         "worker_hosts": hosts(cores["worker"]),
@@ -182,7 +191,7 @@ def inputs_table(figures: dict) -> list[str]:
         ("PostgreSQL write ceiling, signing's writes: transactions/s", "b7.pgbench.signing", 0),
         ("PostgreSQL CPU per such transaction: ms", "b7.cpu.pgbench.signing", 2),
         ("PostgreSQL write ceiling, TPC-B-like: transactions/s", "b7.pgbench.tpcb", 0),
-        ("update emails/s, one 2-core machine", "b4.rate.large", 0),
+        ("update emails/s, one 2-core machine", fanout(figures)[1], 0),
         ("database bytes per confirmed signature", "b7.storage", 0),
     ]
     for label, key, digits in rows:
@@ -214,7 +223,8 @@ def plans_table(figures: dict, cdn_lifetime: float) -> list[str]:
     row("worker: cores busy", lambda p, s: number(p["cores"]["worker"], 1))
     row("**worker hosts** (2 cores, 60%, +1)", lambda p, s: f"**{p['worker_hosts']}**")
     row("Redis: cores busy", lambda p, s: number(p["cores"]["redis"], 2))
-    row("**PostgreSQL: cores busy**", lambda p, s: f"**{number(p['database_cores'], 1)}**")
+    row("PostgreSQL: cores busy", lambda p, s: number(p["database_cores"], 1))
+    row("**PostgreSQL host: cores** (60%)", lambda p, s: f"**{p['database_host_cores']}**")
     row("write transactions/s", lambda p, s: number(p["write_transactions_per_s"]))
     row(
         "share of this machine's write ceiling",
@@ -225,6 +235,10 @@ def plans_table(figures: dict, cdn_lifetime: float) -> list[str]:
     row(
         "**database size** (all signatures)",
         lambda p, s: f"**{size(p['database_bytes'])}** ({s['signatures_total']:,})",
+    )
+    row(
+        "**saturates first** (web and workers scale out; these do not)",
+        lambda p, s: f"**{p['first_limit']}**, at {p['first_limit_share']:.0%}",
     )
     return lines
 
@@ -247,22 +261,46 @@ def freshness_table(figures: dict) -> list[str]:
     return lines
 
 
-def fanout_text(rate: float | None) -> str:
+def busy_warning(machine: dict) -> list[str]:
+    """A report made while the machine did other work overstates every CPU figure: say so."""
+    try:
+        load = float(str(machine.get("load average at the end", "0")).split()[0])
+    except ValueError:
+        return []
+    if load <= (machine.get("cores") or assumption("host_cores")):
+        return []
+    return [
+        f"**This report's machine was busy** (load average {load:g} on {machine.get('cores')} cores, other",
+        "work included): CPU time per request grows when processes share cores, caches and memory",
+        "bandwidth with others, so every CPU figure below is overstated and so is every host count.",
+        "Regenerate this file from a run on a quiet machine.",
+        "",
+    ]
+
+
+def fanout(figures: dict) -> tuple[float | None, str]:
+    """The update-email rate: B4's larger fan-out, or its smaller one when that is all there is."""
+    for key in ["b4.rate.large", "b4.rate.small"]:
+        if value(figures, key):
+            return value(figures, key), key
+    return None, "b4.rate.large"
+
+
+def fanout_text(rate: float | None, key: str) -> str:
     if not rate:
-        return "Not computed: `b4.rate.large` is missing."
+        return f"Not computed: `{key}` is missing."
     durations = "; to ".join(
         f"{total:,} signers takes {total / rate / 3600:,.1f} hours on one host"
         for total in (scenario["signatures_total"] for scenario in SCENARIOS.values())
     )
     return (
-        f"At {number(rate)} emails/s per 2-core worker host (`b4.rate.large`), an update to {durations}"
+        f"At {number(rate)} emails/s per 2-core worker host (`{key}`), an update to {durations}"
         " (workers scale out on the same broker; the SMTP relay's own rate is not measured here)."
     )
 
 
 def markdown(report: dict) -> str:
     figures, machine = report.get("figures", {}), report.get("machine", {})
-    fanout = value(figures, "b4.rate.large")
     limits = single_machine_limits(figures)
     first = min(limits, key=limits.get) if limits else None
     lines = [
@@ -278,6 +316,7 @@ def markdown(report: dict) -> str:
         f"- Machine: {machine.get('CPU', '')}, {machine.get('cores', '')} cores, "
         f"load average at the end {machine.get('load average at the end', '')}",
         "",
+        *busy_warning(machine),
         "## Measured inputs",
         "",
         "CPU figures are CPU seconds of each part of the site, read from /proc while the load ran,",
@@ -317,7 +356,7 @@ def markdown(report: dict) -> str:
         "",
         "## Sending an update to every signer",
         "",
-        fanout_text(fanout),
+        fanout_text(*fanout(figures)),
         "",
         "## The surge cache (placeholder)",
         "",

@@ -44,6 +44,7 @@ TARGETS = {
     "confirm": "gunicorn",
     "email": "worker",
 }
+PROJECT = ("consult", "accounts", "config")
 RATE = 100
 TOP = 30
 IN_PROCESS_REQUESTS = 500
@@ -102,7 +103,7 @@ def area(frame: str) -> str:
     """Where a frame's code lives: the project's app, a library (package), or the standard library."""
     place = frame.rsplit(" (", 1)[-1].rstrip(")")
     top = place.split("/", 1)[0]
-    if top in {"consult", "accounts", "config"}:
+    if top in PROJECT:
         return place.rsplit("/", 1)[0] if "/" in place else place
     if top == "django" and "/" in place:
         return "django/" + place.split("/")[1]
@@ -127,6 +128,11 @@ def summarise(raw: str) -> dict:
     return {"samples": total, "areas": by_area, "inclusive": inclusive, "own": own}
 
 
+def own_code(counts: Counter) -> Counter:
+    """Only the frames of the project's own code: where its requests and tasks spend their time."""
+    return Counter({name: samples for name, samples in counts.items() if area(name).split("/")[0] in PROJECT})
+
+
 def table(title: str, counts: Counter, total: int, limit: int = TOP) -> list[str]:
     lines = [f"## {title}", "", "share  samples  what"]
     for name, samples in counts.most_common(limit):
@@ -146,6 +152,9 @@ def write_summary(name: str, load: str, figure: dict, summary: dict, command: st
         f"Samples: {summary['samples']:,} at {RATE} per second per process, of the thread holding the GIL",
         "",
         *table("Own time by area of code", summary["areas"], total, 20),
+        *table(
+            "The project's own functions, including what they call", own_code(summary["inclusive"]), total
+        ),
         *table("Functions, including what they call", summary["inclusive"], total),
         *table("Functions alone (own time)", summary["own"], total),
     ]
