@@ -226,6 +226,7 @@ def scenario(name: str):
         def run(context: Context) -> None:
             print(f"== {name}", flush=True)
             settle(context)
+            started = time.monotonic()
             try:
                 function(context)
             except driver.Unavailable as reason:
@@ -234,6 +235,7 @@ def scenario(name: str):
                 context.unavailable[name] = f"error: {type(error).__name__}: {error}"
             if name in context.unavailable:
                 print(f"  not available: {context.unavailable[name]}", flush=True)
+            print(f"  {name} took {time.monotonic() - started:.0f} s", flush=True)
 
         run.scenario = name
         return run
