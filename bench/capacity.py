@@ -127,7 +127,9 @@ def plan(figures: dict, scenario: dict, cdn_lifetime: float) -> dict:
         "count_requests_at_origin": reads,
         "first_limit": max(shares, key=shares.get),
         "first_limit_share": max(shares.values()),
-        "database_host_cores": math.ceil(cores["postgres"] / assumption("utilisation")),
+        "database_host_cores": max(
+            int(assumption("host_cores")), math.ceil(cores["postgres"] / assumption("utilisation"))
+        ),
         "cores": cores,
         "web_hosts": hosts(cores["web"]),
         "worker_hosts": hosts(cores["worker"]),
@@ -261,6 +263,24 @@ def freshness_table(figures: dict) -> list[str]:
     return lines
 
 
+def in_short(figures: dict) -> list[str]:
+    """The answer first: hosts per scenario, with a CDN in front of the counts and without."""
+    lines = ["## In short", ""]
+    for name, scenario in SCENARIOS.items():
+        bare, cdn = plan(figures, scenario, 0), plan(figures, scenario, 5)
+        if not bare:
+            return []
+        demand = f"{scenario['signatures_per_s']:,} signatures/s, {scenario['watchers']:,} watching"
+        lines.append(
+            f"- **{name}** ({demand}): {cdn['web_hosts']} web hosts with a CDN caching the count for"
+            f" 5 s ({bare['web_hosts']} without), {cdn['worker_hosts']} worker hosts, a PostgreSQL host"
+            f" of {cdn['database_host_cores']} cores ({bare['database_host_cores']} without a CDN) holding"
+            f" {size(cdn['database_bytes'])}; first to saturate: {cdn['first_limit']}"
+            f" ({cdn['first_limit_share']:.0%})."
+        )
+    return [*lines, ""]
+
+
 def busy_warning(machine: dict) -> list[str]:
     """A report made while the machine did other work overstates every CPU figure: say so."""
     try:
@@ -317,6 +337,7 @@ def markdown(report: dict) -> str:
         f"load average at the end {machine.get('load average at the end', '')}",
         "",
         *busy_warning(machine),
+        *in_short(figures),
         "## Measured inputs",
         "",
         "CPU figures are CPU seconds of each part of the site, read from /proc while the load ran,",

@@ -11,8 +11,8 @@ gunicorn worker or Celery pool process), 100 times a second, only the thread tha
 (the one running Python: waiting for PostgreSQL or Redis releases it). For each target it writes
 into docs/profiles/ a flame graph (`<target>.svg`) and a summary (`<target>.txt`): the share of
 samples by area of code, by function including what it calls, and by function alone. A process
-the machine has descheduled still holds its GIL, so on a busy machine bench/inprocess.py also
-profiles the same views in-process with cProfile counting CPU time only (`<target>.cprofile.txt`).
+the machine has descheduled still holds its GIL, so bench/inprocess.py then also profiles the
+same views in-process with cProfile counting CPU time only (`<target>.cprofile.txt`).
 
 | target   | load (bench/driver.py)          | sampled            |
 | baseline | write baseline POSTs            | gunicorn           |
