@@ -164,6 +164,13 @@ def write_summary(name: str, load: str, figure: dict, summary: dict, command: st
 def loads(context: run.Context) -> dict:
     sizes, port, hot = context.sizes, context.port, context.fixtures["small"]["slug"]
     connections, seconds, paths = sizes["connections"], sizes["seconds"], context.fixtures["confirm_paths"]
+    # Each run signs with addresses of its own: a second run with the first one's would sign
+    # nobody new and profile the path for repeats instead.
+    runs = iter(range(1_000))
+
+    def signers() -> str:
+        return f"{context.run_id}{next(runs)}"
+
     # A confirmation link works once: the warm-up and the sampled run each get half of those
     # the in-process profile leaves them (it takes the last ones).
     paths = paths[: -IN_PROCESS_REQUESTS - 1]
@@ -175,7 +182,7 @@ def loads(context: run.Context) -> dict:
         ),
         "sign": (
             "sign POSTs",
-            lambda w: driver.sign_load(port, hot, connections, seconds, context.run_id, w),
+            lambda w: driver.sign_load(port, hot, connections, seconds, signers(), w),
         ),
         "confirm": (
             "confirmation POSTs",
@@ -183,7 +190,7 @@ def loads(context: run.Context) -> dict:
         ),
         "email": (
             "sign POSTs",
-            lambda w: driver.sign_load(port, hot, connections, seconds, context.run_id + "m", w),
+            lambda w: driver.sign_load(port, hot, connections, seconds, signers(), w),
         ),
     }
 
