@@ -7,13 +7,15 @@ cache and mail written to a local folder.
 
 from pathlib import Path
 
-import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.environment import Environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Typed readers that name the variable they cannot read; config/checks.py checks what they read.
+env = Environment()
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -22,7 +24,10 @@ if DEBUG:
 elif "SECRET_KEY" in env:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off, to a long random value such as the output of "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 PORT = env.int("PORT", default=8000)
@@ -212,13 +217,11 @@ CELERY_BEAT_SCHEDULE.update(
 IP_HASH_RETENTION_DAYS = env.int("IP_HASH_RETENTION_DAYS", default=30)
 ANONYMISE_AFTER_CLOSE_DAYS = env.int("ANONYMISE_AFTER_CLOSE_DAYS", default=90)
 
-# Email: EMAIL_URL as django-environ reads it; unset, mail is kept in a local folder in DEBUG.
+# Email: EMAIL_URL gives EMAIL_BACKEND, EMAIL_HOST and the rest; unset, mail is kept in a local
+# folder in DEBUG.
 LOCAL_MAIL_DIR = BASE_DIR / "var" / "mail"
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
-    if env.str("EMAIL_URL").startswith("filemail:") and not EMAIL_FILE_PATH.startswith("/"):  # noqa: F821
-        # django-environ drops the leading slash of filemail:///absolute/path.
-        EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH  # noqa: F821
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(LOCAL_MAIL_DIR)
@@ -283,7 +286,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice(
+            "LOG_LEVEL", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ),
+    },
     # Paths of failed requests carry the tokens of email links (issue 9: logs never hold them).
     "filters": {"redact_tokens": {"()": "config.log_filters.RedactTokens"}},
     "loggers": {
