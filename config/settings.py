@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     # Versions of editorial content (consultations, arguments, statements, organisations).
     "simple_history",
 ]
+if DEBUG:
+    # The development mailbox (/dev/mailbox/): a production site has no such page.
+    INSTALLED_APPS.append("development")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -241,8 +244,10 @@ FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
 # (for example HTTP_X_FORWARDED_FOR). Unset: REMOTE_ADDR, which nobody can forge.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 
-# The benchmark's baseline views (/bench/baseline/...) answer 404 unless this is on.
+# The benchmark's baseline views (/bench/baseline/...) and their table exist only when this is on.
 BENCHMARK_BASELINES = env.bool("BENCHMARK_BASELINES", default=False)
+if BENCHMARK_BASELINES:
+    INSTALLED_APPS.append("baselines")
 
 # Security headers. Behind a proxy that terminates TLS, set SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

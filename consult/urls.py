@@ -3,7 +3,6 @@ from django.urls import path
 from consult.views import (
     arguments,
     embeds,
-    mailbox,
     open_data,
     organisations,
     pages,
@@ -52,8 +51,6 @@ urlpatterns = [
     path("moderation-policy/", policies.moderation_policy, name="moderation_policy"),
     # Update emails' unsubscribe link (also the RFC 8058 one-click target); never expires.
     path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
-    # Registered always; the view answers 404 unless DEBUG is on at request time.
-    path("dev/mailbox/", mailbox.mailbox, name="dev_mailbox"),
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
     path("accounts/organisations/", organisations.my_organisations, name="my_organisations"),
     path("accounts/organisations/new/", organisations.register_organisation, name="organisation_register"),

@@ -1,33 +1,8 @@
 """The settings module, run in a fresh process with the environment an operator would give it."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "a-production-secret-key-of-sufficient-length-and-randomness-0123456789",
-    "ALLOWED_HOSTS": "consult.example.org",
-    "SITE_URL": "https://consult.example.org",
-    "EMAIL_URL": "smtp://mail.example.org:587",
-}
-
-
-def run_manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
-    keep = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**keep, **environment},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.commands import PRODUCTION, run_manage, run_python
 
 
 def settings_value(name: str, **environment: str) -> str:
@@ -164,15 +139,6 @@ def test_check_deploy_refuses_a_site_url_whose_host_is_not_allowed():
 
 
 def test_the_web_tier_refuses_to_start_on_a_malformed_variable():
-    environment = {**PRODUCTION, "SIGN_RATE_LIMIT": "10 per hour"}
-    keep = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    result = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"],
-        cwd=ROOT,
-        env={**keep, **environment},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python("-c", "import config.wsgi", **{**PRODUCTION, "SIGN_RATE_LIMIT": "10 per hour"})
     assert result.returncode != 0
     assert "ImproperlyConfigured: ?: (config.E001) SIGN_RATE_LIMIT is '10 per hour'" in result.stderr
