@@ -6,6 +6,7 @@ cache and mail written to a local folder.
 """
 
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -176,7 +177,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Retry delays stay well below this, so a message is never redelivered while it is retrying.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
 # Signing queues its email after the commit, inside the signer's request: with the broker down,
 # publishing must give up within a fraction of a second (the outbox sweep sends the email later).
 CELERY_BROKER_CONNECTION_TIMEOUT = 1

@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 # The admin login is allauth's, so its rate limits (and, for staff, its MFA) apply.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     # Public contracts (API, embeds, oEmbed, open data): one address each, never a language prefix.
     path("", include("consult.api_urls")),
