@@ -298,7 +298,7 @@ LOGGING = {
             "LOG_LEVEL", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
         ),
     },
-    # Paths of failed requests carry the tokens of email links (issue 9: logs never hold them).
+    # Paths of failed requests carry the tokens of email links, and a token in a log is a working key.
     "filters": {"redact_tokens": {"()": "config.log_filters.RedactTokens"}},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

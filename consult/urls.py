@@ -37,7 +37,7 @@ urlpatterns = [
     path("statements/<slug:slug>/sign/check-email/", signing.check_email, name="signature_check_email"),
     path("signatures/confirm/<str:token>/", signing.confirm, name="signature_confirm"),
     path("signatures/resend/", signing.resend, name="signature_resend"),
-    # A signer's copy of their data and its erasure (issue 9), before the catch-all manage path.
+    # A signer's copy of their data and its erasure, before the catch-all manage path.
     path("personal-data/erased/", personal_data.erased, name="signature_erased"),
     path("signatures/<str:token>/data/", personal_data.download, name="signature_data"),
     path("signatures/<str:token>/erase/", personal_data.erase, name="signature_erase"),
