@@ -24,6 +24,7 @@ ENVIRONMENT = "environment"
 
 # How Django names an HTTP header in request.META.
 META_HEADER = re.compile(r"HTTP_[A-Z0-9_]+")
+REDIS_SCHEMES = {"redis", "rediss", "unix"}
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 FILES = "django.core.mail.backends.filebased.EmailBackend"
 
@@ -145,28 +146,36 @@ def check_client_ip_header(**kwargs: Any) -> list[CheckMessage]:
     return [problem("CLIENT_IP_HEADER", text, example or "HTTP_X_FORWARDED_FOR", "config.E010")]
 
 
+# URLs may hold passwords: the messages about them show their schemes only.
+
+
 @register(ENVIRONMENT)
-def check_services(**kwargs: Any) -> list[CheckMessage]:
-    # URLs may hold passwords: the messages show their schemes only.
-    messages = []
+def check_cache_url(**kwargs: Any) -> list[CheckMessage]:
     cache = settings.CACHES["default"]
-    if cache["BACKEND"].endswith("RedisCache") and scheme(cache["LOCATION"]) not in {
-        "redis",
-        "rediss",
-        "unix",
-    }:
-        text = f"starts {scheme(cache['LOCATION'])}://, not redis:// or rediss://"
-        messages.append(problem("REDIS_URL", text, "redis://cache.example.org:6379/0", "config.E011"))
+    if not cache["BACKEND"].endswith("RedisCache") or scheme(cache["LOCATION"]) in REDIS_SCHEMES:
+        return []
+    text = f"starts {scheme(cache['LOCATION'])}://, not redis:// or rediss://"
+    return [problem("REDIS_URL", text, "redis://cache.example.org:6379/0", "config.E011")]
+
+
+@register(ENVIRONMENT)
+def check_broker(**kwargs: Any) -> list[CheckMessage]:
     broker = settings.CELERY_BROKER_URL
+    messages = []
     if broker and scheme(broker) not in TRANSPORT_ALIASES:
         text = f"starts {scheme(broker)}://, which is no broker Celery knows"
         messages.append(problem("CELERY_BROKER_URL", text, "redis://cache.example.org:6379/1", "config.E012"))
     if not settings.CELERY_TASK_DEFAULT_QUEUE.strip():
         messages.append(problem("CELERY_TASK_DEFAULT_QUEUE", "is empty", "celery", "config.E013"))
-    if not settings.DATABASES["default"].get("NAME"):
-        example = "postgres://user:password@db.example.org:5432/consult"
-        messages.append(problem("DATABASE_URL", "names no database", example, "config.E014"))
     return messages
+
+
+@register(ENVIRONMENT)
+def check_database_url(**kwargs: Any) -> list[CheckMessage]:
+    if settings.DATABASES["default"].get("NAME"):
+        return []
+    example = "postgres://user:password@db.example.org:5432/consult"
+    return [problem("DATABASE_URL", "names no database", example, "config.E014")]
 
 
 def scheme(url: str) -> str:
