@@ -10,7 +10,7 @@ export PORT
 
 help:
 	@echo "make run    - the site with demo content on http://127.0.0.1:$(PORT) (no services needed)"
-	@echo "make test   - lint, migration check and the whole test suite with coverage"
+	@echo "make test   - lint, types, deployment and migration checks, and the whole test suite with coverage"
 	@echo "make worker - a Celery worker against CELERY_BROKER_URL"
 	@echo "make beat   - the Celery scheduler against CELERY_BROKER_URL"
 	@echo "make bench  - the benchmark on the production shape; report in bench/results/"
@@ -48,13 +48,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# A production site's variables for `check --deploy`; the key signs nothing, it only has to look
+# like a real one.
+DEPLOY_CHECK_ENV := DEBUG=0 ALLOWED_HOSTS=consult.example.org SITE_URL=https://consult.example.org \
+	EMAIL_URL=smtp://mail.example.org:587 SECRET_KEY=only-for-make-test-check-deploy-0f3a9c1e7b5d2468ace13579bdf
+
 # Tests read DEBUG=1 only to skip the production-only settings checks at import; Django's test
 # runner still runs every test with DEBUG off. DATABASE_URL and REDIS_URL, when set, are used.
+# tests/settings.py installs the optional apps too, so their migrations and types are checked.
 test: export DEBUG ?= 1
 test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
+	env $(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings tests.settings
 	$(BIN)/coverage erase
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage report --fail-under=80
@@ -86,4 +94,4 @@ bench-cluster: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --only B7 --set signatures=100000 tokens=1000
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .coverage htmlcov .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .coverage htmlcov .pytest_cache .mypy_cache

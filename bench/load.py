@@ -192,7 +192,7 @@ def update_unavailable() -> str | None:
     try:
         from consult.updates import begin_sending  # noqa: F401
     except ImportError as error:
-        return f"feature missing: no update sending (issue 6): {error}"
+        return f"feature missing: no update sending: {error}"
     return None
 
 

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
-def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]):
+def permissions_policy(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """Turn off browser features the site never uses (camera, microphone, location, topics)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:

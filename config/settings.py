@@ -6,14 +6,17 @@ cache and mail written to a local folder.
 """
 
 from pathlib import Path
+from typing import Any
 
-import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.environment import Environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Typed readers that name the variable they cannot read; config/checks.py checks what they read.
+env = Environment()
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -22,7 +25,10 @@ if DEBUG:
 elif "SECRET_KEY" in env:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off, to a long random value such as the output of "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 PORT = env.int("PORT", default=8000)
@@ -48,6 +54,9 @@ INSTALLED_APPS = [
     # Versions of editorial content (consultations, arguments, statements, organisations).
     "simple_history",
 ]
+if DEBUG:
+    # The development mailbox (/dev/mailbox/): a production site has no such page.
+    INSTALLED_APPS.append("development")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -175,7 +184,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Retry delays stay well below this, so a message is never redelivered while it is retrying.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
 # Signing queues its email after the commit, inside the signer's request: with the broker down,
 # publishing must give up within a fraction of a second (the outbox sweep sends the email later).
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
@@ -219,13 +228,11 @@ CELERY_BEAT_SCHEDULE.update(
 IP_HASH_RETENTION_DAYS = env.int("IP_HASH_RETENTION_DAYS", default=30)
 ANONYMISE_AFTER_CLOSE_DAYS = env.int("ANONYMISE_AFTER_CLOSE_DAYS", default=90)
 
-# Email: EMAIL_URL as django-environ reads it; unset, mail is kept in a local folder in DEBUG.
+# Email: EMAIL_URL gives EMAIL_BACKEND, EMAIL_HOST and the rest; unset, mail is kept in a local
+# folder in DEBUG.
 LOCAL_MAIL_DIR = BASE_DIR / "var" / "mail"
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
-    if env.str("EMAIL_URL").startswith("filemail:") and not EMAIL_FILE_PATH.startswith("/"):  # noqa: F821
-        # django-environ drops the leading slash of filemail:///absolute/path.
-        EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH  # noqa: F821
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(LOCAL_MAIL_DIR)
@@ -245,8 +252,10 @@ FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
 # (for example HTTP_X_FORWARDED_FOR). Unset: REMOTE_ADDR, which nobody can forge.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 
-# The benchmark's baseline views (/bench/baseline/...) answer 404 unless this is on.
+# The benchmark's baseline views (/bench/baseline/...) and their table exist only when this is on.
 BENCHMARK_BASELINES = env.bool("BENCHMARK_BASELINES", default=False)
+if BENCHMARK_BASELINES:
+    INSTALLED_APPS.append("baselines")
 
 # Security headers. Behind a proxy that terminates TLS, set SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -290,8 +299,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Paths of failed requests carry the tokens of email links (issue 9: logs never hold them).
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice(
+            "LOG_LEVEL", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ),
+    },
+    # Paths of failed requests carry the tokens of email links, and a token in a log is a working key.
     "filters": {"redact_tokens": {"()": "config.log_filters.RedactTokens"}},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -7,6 +7,10 @@ class ConsultConfig(AppConfig):
     name = "consult"
     verbose_name = "Consultations"
 
+    def ready(self) -> None:
+        # The checks of the settings read from the environment: the site's app is always installed.
+        from config import checks  # noqa: F401
+
 
 class ModerationAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the moderators' site (consult/admin_site.py) as the default one."""

@@ -3,7 +3,6 @@ from django.urls import path
 from consult.views import (
     arguments,
     embeds,
-    mailbox,
     open_data,
     organisations,
     pages,
@@ -38,7 +37,7 @@ urlpatterns = [
     path("statements/<slug:slug>/sign/check-email/", signing.check_email, name="signature_check_email"),
     path("signatures/confirm/<str:token>/", signing.confirm, name="signature_confirm"),
     path("signatures/resend/", signing.resend, name="signature_resend"),
-    # A signer's copy of their data and its erasure (issue 9), before the catch-all manage path.
+    # A signer's copy of their data and its erasure, before the catch-all manage path.
     path("personal-data/erased/", personal_data.erased, name="signature_erased"),
     path("signatures/<str:token>/data/", personal_data.download, name="signature_data"),
     path("signatures/<str:token>/erase/", personal_data.erase, name="signature_erase"),
@@ -52,8 +51,6 @@ urlpatterns = [
     path("moderation-policy/", policies.moderation_policy, name="moderation_policy"),
     # Update emails' unsubscribe link (also the RFC 8058 one-click target); never expires.
     path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
-    # Registered always; the view answers 404 unless DEBUG is on at request time.
-    path("dev/mailbox/", mailbox.mailbox, name="dev_mailbox"),
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
     path("accounts/organisations/", organisations.my_organisations, name="my_organisations"),
     path("accounts/organisations/new/", organisations.register_organisation, name="organisation_register"),

@@ -249,7 +249,7 @@ NOT_PAGES = {
     "my_signature_updates": "POST only",
     "organisation_add_member": "POST only",
     "organisation_leave": "POST only",
-    # Only for developers: these answer 404 unless DEBUG (or BENCHMARK_BASELINES) is on.
+    # Only for developers: these exist only while DEBUG (or BENCHMARK_BASELINES) is on.
     "dev_mailbox": "the development mailbox",
     "bench_baseline_read": "the benchmark's ceiling",
     "bench_baseline_write": "the benchmark's ceiling",

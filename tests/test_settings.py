@@ -1,33 +1,8 @@
 """The settings module, run in a fresh process with the environment an operator would give it."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "a-production-secret-key-of-sufficient-length-and-randomness-0123456789",
-    "ALLOWED_HOSTS": "consult.example.org",
-    "SITE_URL": "https://consult.example.org",
-    "EMAIL_URL": "smtp://mail.example.org:587",
-}
-
-
-def run_manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
-    keep = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**keep, **environment},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.commands import PRODUCTION, run_manage, run_python
 
 
 def settings_value(name: str, **environment: str) -> str:
@@ -103,3 +78,67 @@ def test_filemail_keeps_an_absolute_folder(tmp_path):
 
 def test_ssl_redirect_is_on_by_default_in_production():
     assert settings_value("SECURE_SSL_REDIRECT", **PRODUCTION) == "True"
+
+
+# One malformed value for each variable read from the environment, on top of PRODUCTION. Some
+# cannot be read at all (config/environment.py), the rest are refused by a system check
+# (config/checks.py): either way `manage.py check` stops and names the variable.
+POSTGRES = {"DATABASE_URL": "postgres://consult@db.example.org:5432/consult"}
+MALFORMED = [
+    ("DEBUG", "ture", {}),
+    ("SECURE_SSL_REDIRECT", "maybe", {}),
+    ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto", {}),
+    ("BENCHMARK_BASELINES", "sometimes", {}),
+    ("LOG_LEVEL", "VERBOSE", {}),
+    ("DATABASE_URL", "postgress://consult:secret@db.example.org:5432/consult", {}),
+    ("EMAIL_URL", "smtp://:587", {}),
+    ("PORT", "eighty", {}),
+    ("EMAIL_TIMEOUT", "0", {}),
+    ("CONN_MAX_AGE", "-1", POSTGRES),
+    ("SECURE_HSTS_SECONDS", "-1", {}),
+    ("IP_HASH_RETENTION_DAYS", "0", {}),
+    ("ANONYMISE_AFTER_CLOSE_DAYS", "-90", {}),
+    ("SIGN_RATE_LIMIT", "10/hour", {}),
+    ("FORM_RATE_LIMIT", "sixty", {}),
+    ("SITE_URL", "consult.example.org", {}),
+    ("ALLOWED_HOSTS", "", {}),
+    ("DEFAULT_FROM_EMAIL", "no-reply", {}),
+    ("CLIENT_IP_HEADER", "X-Forwarded-For", {}),
+    ("REDIS_URL", "http://cache.example.org:6379/0", {}),
+    ("CELERY_BROKER_URL", "rabbit://broker.example.org", {}),
+    ("CELERY_TASK_DEFAULT_QUEUE", " ", {}),
+]
+
+
+@pytest.mark.parametrize(("variable", "value", "more"), MALFORMED, ids=[case[0] for case in MALFORMED])
+def test_a_malformed_variable_stops_check_and_is_named_with_a_right_value(variable, value, more):
+    result = run_manage("check", **{**PRODUCTION, **more, variable: value})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert f"For example: {variable}=" in output
+
+
+def test_a_malformed_variable_does_not_show_the_password_of_a_url():
+    result = run_manage("check", **{**PRODUCTION, "REDIS_URL": "http://:hunter2@cache.example.org:6379/0"})
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr and "hunter2" not in result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_a_site_url_without_https():
+    environment = {**PRODUCTION, "SITE_URL": "http://consult.example.org"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode != 0
+    assert "(config.W004) SITE_URL" in result.stderr
+
+
+def test_check_deploy_refuses_a_site_url_whose_host_is_not_allowed():
+    environment = {**PRODUCTION, "SITE_URL": "https://www.consult.example.org"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode != 0
+    assert "(config.W003) ALLOWED_HOSTS does not hold 'www.consult.example.org'" in result.stderr
+
+
+def test_the_web_tier_refuses_to_start_on_a_malformed_variable():
+    result = run_python("-c", "import config.wsgi", **{**PRODUCTION, "SIGN_RATE_LIMIT": "10 per hour"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ?: (config.E001) SIGN_RATE_LIMIT is '10 per hour'" in result.stderr

@@ -7,7 +7,6 @@ from consult.models.arguments import (
     Side,
     Stance,
 )
-from consult.models.baselines import BenchmarkRow
 from consult.models.cleanups import FraudCleanup
 from consult.models.consultations import Consultation, ConsultationSource, TimelineEvent
 from consult.models.history import SignatureArea, SignatureHour
@@ -23,7 +22,6 @@ __all__ = [
     "Argument",
     "ArgumentReport",
     "ArgumentSource",
-    "BenchmarkRow",
     "ConsentEvent",
     "Consultation",
     "ConsultationSource",

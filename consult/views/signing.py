@@ -65,7 +65,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("signature_check_email", slug=statement.slug)
     hold = form.hold
     if not hold and (over_limit or form.served_too_recently):
-        # Held, not refused (as LESSONS.md advises): a person behind a busy shared address or a
+        # Held, not refused: a person behind a busy shared address or a
         # fast password manager loses nothing, and a moderator can release them. The page and
         # the email are the same as for anyone else, so a script learns nothing from them.
         hold = Signature.Hold.SUSPECT

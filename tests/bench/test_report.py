@@ -79,7 +79,7 @@ def test_a_zero_denominator_gives_no_ratio():
 def test_report_files_hold_the_machine_the_figures_the_ratios_and_what_was_not_available(tmp_path):
     built = report.build(
         FIGURES,
-        {"B4": "feature missing: no update sending yet (issue 6)"},
+        {"B4": "feature missing: no update sending yet"},
         {"date": "2026-11-27", "command": "make bench", "machine": {"CPU": "Test CPU", "cores": 2}},
     )
     report.write(built, tmp_path)
@@ -91,7 +91,7 @@ def test_report_files_hold_the_machine_the_figures_the_ratios_and_what_was_not_a
     assert ratios["API detail / read baseline (req/s)"] == 0.85
     assert "| scenario | figure | ratio | target | holds |" in text
     assert "| B1 | API detail / read baseline (req/s): 850.0 | 0.850 | >= 0.8 | yes |" in text
-    assert "- B4: not available: feature missing: no update sending yet (issue 6)" in text
+    assert "- B4: not available: feature missing: no update sending yet" in text
     assert "- CPU: Test CPU" in text
 
 

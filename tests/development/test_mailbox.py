@@ -1,9 +1,14 @@
-"""The development mailbox: shows the emails the file backend wrote, only while DEBUG is on."""
+"""The development mailbox: shows the emails the file backend wrote, only while DEBUG is on.
+
+The tests run with DEBUG on when the settings are read, so the development app is installed
+(Django then runs each test with DEBUG off); a production site is tried in a fresh process.
+"""
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
+from tests.commands import PRODUCTION, served_paths
 from tests.consult.signers import post_sign
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +33,12 @@ def test_mailbox_lists_sent_emails_with_their_links(
     assert f'href="{settings.SITE_URL}/signatures/confirm/' in body
 
 
-def test_mailbox_does_not_exist_when_debug_is_off(client, settings, file_mail):
-    settings.DEBUG = False
-    assert client.get(reverse("dev_mailbox")).status_code == 404
+def test_mailbox_does_not_exist_when_debug_is_off():
+    assert served_paths(["/dev/mailbox/"], **PRODUCTION) == []
+
+
+def test_mailbox_exists_when_debug_is_on():
+    assert served_paths(["/dev/mailbox/"], DEBUG="1") == ["/dev/mailbox/"]
 
 
 def test_mailbox_renders_hostile_email_content_inert(client, settings, file_mail):
