@@ -17,7 +17,7 @@ from consult.models.outbox import OutboundEmail
 from consult.models.signatures import Signature, SignatureCounter
 from consult.models.signing import ConsentEvent, SignatureToken
 from consult.models.statements import Statement, StatementCorrection
-from consult.models.updates import Update, UpdateDelivery
+from consult.models.updates import Update
 
 __all__ = [
     "Argument",
@@ -45,5 +45,4 @@ __all__ = [
     "StatementCorrection",
     "TimelineEvent",
     "Update",
-    "UpdateDelivery",
 ]
