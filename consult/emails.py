@@ -12,6 +12,7 @@ tokens stored at that moment (`queue_for_signer`, `render_for_sending`). The tas
 what hands rows to the sender.
 """
 
+import secrets
 from dataclasses import dataclass
 from functools import partial
 
@@ -165,57 +166,79 @@ def already_signed(signature: Signature, manage_token: str) -> EmailMultiAlterna
     return message(*render("emails/signature_already_signed", context, signature.language), signature.email)
 
 
-def update_bodies(update: Update) -> dict[str, tuple[str, str]]:
-    """The message as (HTML, text) in each language (Welsh falls back to English), once per batch."""
-    bodies = {}
-    for code, _name in settings.LANGUAGES:
-        html = markup.to_html(update.localised("body", code))
-        bodies[code] = (html, markup.to_text(html))
-    return bodies
+@dataclass(frozen=True)
+class UpdateLayout:
+    """An update as readers of one language get it, written once for a whole batch.
 
+    Each reader's own tokens (in the manage and unsubscribe links) stand in it as random markers
+    until `to` puts them in: a hundred thousand emails cost one rendering per language, not one
+    each, and each still reads exactly as if it had been rendered for its reader alone.
+    """
 
-def update_email(update: Update, to: str, context: dict, body: tuple[str, str]) -> EmailMultiAlternatives:
-    """An update as its reader gets it; `context` gives the links, in the active language."""
-    context = context | {"update": update, "body_html": body[0], "body_text": body[1]}
-    return message(
-        update.localised("subject"),
-        render_plain("emails/update_message.txt", context),
-        render_to_string("emails/update_message.html", context),
-        to,
-        headers={
+    subject: str
+    text: str
+    html: str
+    unsubscribe_url: str
+    # The stand-ins for the manage token and the unsubscribe token.
+    markers: tuple[str, str]
+
+    def to(self, address: str, manage_token: str, unsubscribe: str) -> EmailMultiAlternatives:
+        text, html, unsubscribe_url = self.text, self.html, self.unsubscribe_url
+        for marker, token in zip(self.markers, (manage_token, unsubscribe), strict=True):
+            text, html = text.replace(marker, token), html.replace(marker, token)
+            unsubscribe_url = unsubscribe_url.replace(marker, token)
+        headers = {
             # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this URL.
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+        }
+        return message(self.subject, text, html, address, headers=headers)
 
 
-def update_for_signer(
-    update: Update, signature: Signature, manage_token: str, bodies: dict[str, tuple[str, str]]
-) -> EmailMultiAlternatives:
-    """The update in the signer's language; the unsubscribe link (also the one-click POST target)
-    keeps its unprefixed address, the other links go to the pages in that language."""
+def update_layout(update: Update, language: str, preview: bool = False) -> UpdateLayout:
+    """The update in `language` (a Welsh reader gets the English where no Welsh was written).
+
+    The unsubscribe link (also the one-click POST target) keeps its unprefixed address; the
+    others go to the pages in that language. A preview's personal links lead to the statement.
+    """
+    # Unguessable, so that nothing a moderator writes can be taken for a marker.
+    markers = (secrets.token_hex(12), secrets.token_hex(12))
     with languages.override(settings.LANGUAGE_CODE):
-        unsubscribe_url = absolute(reverse("unsubscribe", args=[unsubscribe_token(signature)]))
-    language = languages.supported(signature.language)
-    with languages.override(language):
-        context = signer_context(signature, manage_token) | {"unsubscribe_url": unsubscribe_url}
-        return update_email(update, signature.email, context, bodies[language])
-
-
-def update_preview(update: Update, language: str, to: str = "") -> EmailMultiAlternatives:
-    """The update as a signer reading `language` gets it, its personal links leading to the
-    statement instead, for a moderator to check before sending."""
+        unsubscribe_url = absolute(reverse("unsubscribe", args=[markers[1]]))
     with languages.override(language):
         statement_url = absolute(update.statement.get_absolute_url())
+        manage_url = absolute(reverse("signature_manage", args=[markers[0]]))
+        if preview:
+            manage_url = unsubscribe_url = statement_url
+        body_html = markup.to_html(update.localised("body"))
         context = {
             "statement": update.statement,
             "statement_url": statement_url,
-            "unsubscribe_url": statement_url,
-            "manage_url": statement_url,
+            "manage_url": manage_url,
+            "unsubscribe_url": unsubscribe_url,
             "SITE_URL": settings.SITE_URL,
+            "update": update,
+            "body_html": body_html,
+            "body_text": markup.to_text(body_html),
         }
-        return update_email(update, to, context, update_bodies(update)[languages.supported(language)])
+        text = render_plain("emails/update_message.txt", context)
+        html = render_to_string("emails/update_message.html", context)
+        return UpdateLayout(update.localised("subject"), text, html, unsubscribe_url, markers)
+
+
+def update_layouts(update: Update) -> dict[str, UpdateLayout]:
+    return {code: update_layout(update, code) for code, _name in settings.LANGUAGES}
+
+
+def update_for_signer(update: Update, signature: Signature, manage_token: str) -> EmailMultiAlternatives:
+    """The update as `signature`'s signer gets it (one rendering: a batch shares its layouts)."""
+    layout = update_layout(update, languages.supported(signature.language))
+    return layout.to(signature.email, manage_token, unsubscribe_token(signature))
+
+
+def update_preview(update: Update, language: str, to: str = "") -> EmailMultiAlternatives:
+    """The update as a reader of `language` gets it, for a moderator to check before sending."""
+    return update_layout(update, languages.supported(language), preview=True).to(to, "", "")
 
 
 def queue_update_test(update: Update, moderator) -> OutboundEmail:
@@ -232,8 +255,7 @@ def queue_update_test(update: Update, moderator) -> OutboundEmail:
 class Batch:
     """What the messages of one batch share, fetched or stored once for all of them."""
 
-    updates: dict[int, Update]
-    bodies: dict[int, dict[str, tuple[str, str]]]
+    layouts: dict[int, dict[str, UpdateLayout]]
     manage_tokens: dict[int, str]
     confirm_tokens: dict[int, str]
 
@@ -252,8 +274,7 @@ def prepare(rows: list[OutboundEmail]) -> Batch:
         update.statement = statements[update.statement_id]
     confirming = [row.signature_id for row in rows if row.kind in CONFIRMATIONS]
     return Batch(
-        updates=updates,
-        bodies={update_id: update_bodies(update) for update_id, update in updates.items()},
+        layouts={update_id: update_layouts(update) for update_id, update in updates.items()},
         manage_tokens=SignatureToken.issue_many(
             [row.signature_id for row in signer_rows], SignatureToken.Purpose.MANAGE
         ),
@@ -266,9 +287,8 @@ def write(row: OutboundEmail, batch: Batch) -> EmailMultiAlternatives:
         return message(row.subject, row.text, row.html, row.to)
     manage_token = batch.manage_tokens[row.signature_id]
     if row.kind == OutboundEmail.Kind.UPDATE:
-        return update_for_signer(
-            batch.updates[row.update_id], row.signature, manage_token, batch.bodies[row.update_id]
-        )
+        layout = batch.layouts[row.update_id][languages.supported(row.signature.language)]
+        return layout.to(row.signature.email, manage_token, unsubscribe_token(row.signature))
     if row.kind == OutboundEmail.Kind.ALREADY_SIGNED:
         return already_signed(row.signature, manage_token)
     again = row.kind == OutboundEmail.Kind.CONFIRM_AGAIN
