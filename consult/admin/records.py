@@ -71,7 +71,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         if outbound.content_type is None:
             return "–"
         model = outbound.content_type.model_class()
-        if model is None or model not in self.admin_site._registry:
+        if model is None or not self.admin_site.is_registered(model):
             return f"{outbound.content_type.name} {outbound.object_id}"
         url = reverse(
             f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[outbound.object_id]
