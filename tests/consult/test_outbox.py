@@ -207,3 +207,39 @@ def test_sweep_gives_up_what_could_not_be_delivered_within_seven_days():
     assert row.state == OutboundEmail.State.FAILED and row.last_error.startswith(
         "Not delivered within 7 days"
     )
+
+
+HOSTILE_TITLE = "Jo's <b>brave</b> & “bold” plan: Ŵyl y Gŵr"
+
+
+def test_subjects_are_plain_text_never_html_escaped(client, statement, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from tests.consult.signers import post_sign
+
+    statement.title = statement.title_cy = HOSTILE_TITLE
+    statement.save()
+    post_sign(client, statement, django_capture_on_commit_callbacks, email="jo@example.org")
+    with translation.override("cy"):
+        post_sign(client, statement, django_capture_on_commit_callbacks, email="cy@example.org")
+    english, welsh = mail.outbox
+    assert english.subject == f"Confirm your signature: {HOSTILE_TITLE}"
+    assert welsh.subject == f"Cadarnhewch eich llofnod: {HOSTILE_TITLE}"
+    for message in (english, welsh):
+        assert HOSTILE_TITLE in message.body  # The text part is plain text too.
+        html = message.alternatives[0][0]
+        assert "Jo&#x27;s &lt;b&gt;brave&lt;/b&gt; &amp;" in html and "<b>brave</b>" not in html
+
+
+def test_a_spoofed_host_changes_no_link_in_a_signers_email(
+    client, statement, django_capture_on_commit_callbacks, settings
+):
+    from django.urls import reverse
+
+    from tests.consult.signers import links_in, sign_data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("statement_sign", args=[statement.slug]), sign_data(), HTTP_HOST="localhost:6666")
+    [message] = mail.outbox
+    assert links_in(message) and all(link.startswith(settings.SITE_URL) for link in links_in(message))
+    assert "localhost" not in message.body + message.alternatives[0][0]

@@ -191,3 +191,19 @@ def test_a_worker_killed_mid_batch_leaves_nobody_missing_and_at_most_one_duplica
     # The documented bound: one message per worker process killed mid-send (one was sending).
     assert len(delivered) - len(addresses) <= 1
     assert not OutboundEmail.objects.filter(state="pending").exists()
+
+
+def test_subjects_arrive_as_typed_through_the_worker_and_smtp(celery_worker, smtp_server):
+    from django.utils import translation
+
+    title = "Jo's <b>brave</b> & “bold” plan: Ŵyl y Gŵr"
+    statement = StatementFactory(title=title, title_cy=title)
+    sign_again(statement, "en@example.org")
+    with translation.override("cy"):
+        sign_again(statement, "cy@example.org")
+    messages = {message["X-Envelope-To"]: message for message in smtp_server.wait_for(2, timeout=30)}
+    # Encoded (it is not ASCII), the subject starts on the header's next line: the parser keeps
+    # the space that folds it there, and every mail client drops it.
+    assert messages["en@example.org"]["Subject"].strip() == f"Confirm your signature: {title}"
+    assert messages["cy@example.org"]["Subject"].strip() == f"Cadarnhewch eich llofnod: {title}"
+    assert title in messages["cy@example.org"].get_body(preferencelist=("plain",)).get_content()
