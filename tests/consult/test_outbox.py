@@ -243,3 +243,29 @@ def test_a_spoofed_host_changes_no_link_in_a_signers_email(
     [message] = mail.outbox
     assert links_in(message) and all(link.startswith(settings.SITE_URL) for link in links_in(message))
     assert "localhost" not in message.body + message.alternatives[0][0]
+
+
+def test_the_export_lists_every_email_to_or_about_a_signer_and_erasure_forgets_them(statement):
+    from consult import updates
+    from consult.models import Update
+    from consult.personal_data import erase_for, export_for
+
+    signature = SignatureFactory(statement=statement, email="jo@example.org", wants_updates=True)
+    signature.confirm()
+    update = Update.objects.create(statement=statement, subject="News", body="Hello", status="sending")
+    updates.create_emails(update)
+    context = {"argument": ArgumentFactory(), "published": True}
+    emails.queue("argument_decided", to="jo@example.org", context=context, language="en", about=signature)
+    sent = emails.queue(
+        "argument_decided", to="jo@example.org", context=context, language="en", about=signature
+    )
+    OutboundEmail.objects.filter(pk=sent.pk).update(state="sent")
+    listed = export_for(signature)["signatures"][0]["emails"]
+    assert sorted((email["kind"], email["subject"], email["state"]) for email in listed) == [
+        ("message", "Your argument is published", "pending"),
+        ("message", "Your argument is published", "sent"),
+        ("update", "News", "pending"),
+    ]
+    erase_for(signature)
+    left = OutboundEmail.objects.of_signatures([signature.pk])
+    assert list(left.values_list("state", "to", "text")) == [("sent", "", "")]
