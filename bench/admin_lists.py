@@ -72,9 +72,10 @@ def add_records(first_signature_id: int) -> None:
     signature_type = ContentType.objects.get_for_model(Signature)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {OutboundEmail._meta.db_table} (kind, signature_id, created_at, sent_at, "
-            "attempts, last_error) SELECT 'confirm', id, created_at, created_at, 1, '' "
-            f"FROM {Signature._meta.db_table} WHERE id >= %s",
+            f"INSERT INTO {OutboundEmail._meta.db_table} (kind, state, signature_id, created_at, sent_at, "
+            'next_attempt_at, attempts, last_error, "to", language, template, subject, text, html, '
+            "object_id) SELECT 'confirm', 'sent', id, created_at, created_at, created_at, 1, '', '', "
+            f"language, '', '', '', '', '' FROM {Signature._meta.db_table} WHERE id >= %s",
             [first_signature_id],
         )
         cursor.execute(

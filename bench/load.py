@@ -13,6 +13,7 @@ import io
 import json
 import os
 import secrets
+import time
 from datetime import datetime
 
 import django
@@ -219,6 +220,26 @@ def fanout_send(update_id: int) -> dict:
     return {"started": begin_sending(Update.objects.get(pk=update_id))}
 
 
+def fanout_baseline(update_id: int, count: int) -> dict:
+    """The ceiling for the fan-out: the update's email, written once as a signer gets it, sent
+    `count` times by Django's SMTP backend over one connection in a plain loop (messages/s)."""
+    from django.core.mail import get_connection
+
+    from consult import emails
+    from consult.models import SignatureToken, Update
+
+    update = Update.objects.select_related("statement").get(pk=update_id)
+    signature = update.statement.signatures.first()
+    token = SignatureToken.issue(signature, SignatureToken.Purpose.MANAGE)
+    message = emails.update_for_signer(update, signature, token)
+    with get_connection() as connection:
+        started = time.perf_counter()
+        for _ in range(count):
+            connection.send_messages([message])
+        seconds = time.perf_counter() - started
+    return {"value": round(count / seconds, 1), "unit": "messages/s", "sent": count}
+
+
 def check(slugs: list[str]) -> dict:
     """Shown counts against the rows that count, per statement: the promise that counts are exact."""
     result = {}
@@ -239,7 +260,9 @@ def check(slugs: list[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["prepare", "check", "fanout-prepare", "fanout-send"])
+    parser.add_argument(
+        "command", choices=["prepare", "check", "fanout-prepare", "fanout-send", "fanout-baseline"]
+    )
     parser.add_argument("--out", required=True)
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=1_000)
@@ -248,6 +271,7 @@ def main() -> None:
     parser.add_argument("--slugs", default="")
     parser.add_argument("--signers", type=int, default=0)
     parser.add_argument("--update", type=int, default=0)
+    parser.add_argument("--count", type=int, default=0)
     arguments = parser.parse_args()
     if arguments.command == "prepare":
         output = prepare(arguments)
@@ -255,6 +279,8 @@ def main() -> None:
         output = fanout_prepare(arguments.signers)
     elif arguments.command == "fanout-send":
         output = fanout_send(arguments.update)
+    elif arguments.command == "fanout-baseline":
+        output = fanout_baseline(arguments.update, arguments.count)
     else:
         output = check([slug for slug in arguments.slugs.split(",") if slug])
     with open(arguments.out, "w") as handle:

@@ -42,6 +42,8 @@ TARGETS = [
     Target("B3", "end to end, confirmed signatures/s", "b3.e2e.hot", None, ">=", 100),
     Target("B3", "end to end, hot / spread over 64", "b3.e2e.hot", "b3.e2e.spread", ">=", 0.8),
     Target("B3", "site CPU per confirmed signature, end to end (ms)", "b3.cpu.e2e.hot", None, "<=", 20),
+    Target("B4", "update to 10k / SMTP baseline (messages/s)", "b4.rate.small", "b4.baseline", ">=", 0.5),
+    Target("B4", "update to 100k / SMTP baseline (messages/s)", "b4.rate.large", "b4.baseline", ">=", 0.5),
     Target("B4", "worker peak memory, 100k / 10k", "b4.memory.large", "b4.memory.small", "<=", 1.2),
     Target("B5", "error responses", "b5.errors", None, "==", 0),
     Target("B5", "count drift (shown - confirmed rows)", "b5.drift", None, "==", 0),

@@ -215,7 +215,7 @@ def unsent_emails(context: Context) -> int:
     import psycopg2
 
     with psycopg2.connect(context.environment["DATABASE_URL"]) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM consult_outboundemail WHERE sent_at IS NULL AND NOT refused")
+        cursor.execute("SELECT count(*) FROM consult_outboundemail WHERE state = 'pending'")
         return cursor.fetchone()[0]
 
 
@@ -341,7 +341,9 @@ def b3_signing(context: Context) -> None:
 
 @scenario("B4")
 def b4_fanout(context: Context) -> None:
-    """An update to N opted-in signers through the worker to the sink: messages/s, peak memory.
+    """An update to N opted-in signers through the worker to the sink: messages/s, peak memory,
+    against a baseline measured in the same run: Django's SMTP backend sending the same message
+    to the same sink over one connection in a plain loop.
 
     On the embedded defaults tasks run in the process that sends the update, so that process's
     memory is the one measured.
@@ -349,7 +351,12 @@ def b4_fanout(context: Context) -> None:
     if context.fixtures.get("update_unavailable"):
         raise driver.Unavailable(context.fixtures["update_unavailable"])
     for size, signers in [("small", context.sizes["fanout_small"]), ("large", context.sizes["fanout_large"])]:
-        measured = measure_fanout(context, signers)
+        update_id = prepare_fanout(context, signers)
+        if size == "small":
+            baseline = measure_smtp_baseline(context, update_id, signers)
+            label = f"SMTP baseline: one message {signers:,} times over one connection"
+            context.figure("b4.baseline", "B4", label, baseline)
+        measured = measure_fanout(context, update_id, signers)
         context.figure(f"b4.rate.{size}", "B4", f"update to {signers:,} signers", measured)
         memory = {"value": measured["peak_rss_kb"], "unit": "KiB peak RSS"}
         context.figure(f"b4.memory.{size}", "B4", f"worker peak memory, {signers:,} signers", memory)
@@ -357,12 +364,25 @@ def b4_fanout(context: Context) -> None:
             raise driver.Unavailable(f"error: {measured['delivered']} of {signers} update emails arrived")
 
 
-def measure_fanout(context: Context, signers: int) -> dict:
-    """Send one update to `signers` signers; wait for their emails while sampling memory."""
+def prepare_fanout(context: Context, signers: int) -> int:
+    """A statement with `signers` opted-in signers and a draft update to them; returns its id."""
     out = WORK / "fanout.json"
     command = [PYTHON, "-m", "bench.load", "fanout-prepare", "--signers", str(signers), "--out", str(out)]
     services.run(command, context.environment, WORK / "logs" / "fanout.log", 1800)
-    update_id = json.loads(out.read_text())["update"]
+    return json.loads(out.read_text())["update"]
+
+
+def measure_smtp_baseline(context: Context, update_id: int, count: int) -> dict:
+    out = WORK / "fanout-baseline.json"
+    command = [PYTHON, "-m", "bench.load", "fanout-baseline", "--update", str(update_id)]
+    command += ["--count", str(count), "--out", str(out)]
+    services.run(command, context.environment, WORK / "logs" / "fanout-baseline.log", 1800)
+    return json.loads(out.read_text())
+
+
+def measure_fanout(context: Context, update_id: int, signers: int) -> dict:
+    """Send one update to `signers` signers; wait for their emails while sampling memory."""
+    out = WORK / "fanout.json"
     before, peak = context.mailbox.count, 0
     started = time.monotonic()
     command = [PYTHON, "-m", "bench.load", "fanout-send", "--update", str(update_id), "--out", str(out)]

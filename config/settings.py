@@ -197,7 +197,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE.update(
     {
-        "send-unsent-emails": {"task": "consult.tasks.send_unsent_emails", "schedule": 60.0},
+        # The outbox sweep: emails whose task never ran, whose sender died, or whose retry is due.
+        "send-unsent-emails": {"task": "consult.emails.send_unsent_emails", "schedule": 60.0},
         "reconcile-counts": {"task": "consult.tasks.reconcile_counts", "schedule": 15 * 60.0},
         "delete-stale-pending-signatures": {
             "task": "consult.tasks.delete_stale_pending_signatures",
@@ -205,8 +206,8 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
-# Update emails and retention live beside their logic; workers import them explicitly.
-CELERY_IMPORTS = ["consult.updates", "consult.retention"]
+# Emails, updates, milestones and retention live beside their logic; workers import them explicitly.
+CELERY_IMPORTS = ["consult.emails", "consult.updates", "consult.milestones", "consult.retention"]
 # The hourly signature history and counts by postcode area (consult/history.py).
 CELERY_IMPORTS.append("consult.history")
 CELERY_BEAT_SCHEDULE["record-signature-history"] = {
@@ -215,8 +216,8 @@ CELERY_BEAT_SCHEDULE["record-signature-history"] = {
 }
 CELERY_BEAT_SCHEDULE.update(
     {
-        "check-milestones": {"task": "consult.updates.check_milestones", "schedule": 60.0},
-        "resume-stalled-updates": {"task": "consult.updates.resume_stalled_updates", "schedule": 120.0},
+        "check-milestones": {"task": "consult.milestones.check_milestones", "schedule": 60.0},
+        "resume-stalled-updates": {"task": "consult.updates.resume_stalled_updates", "schedule": 60.0},
         "forget-ip-hashes": {"task": "consult.retention.forget_ip_hashes", "schedule": 6 * 60 * 60.0},
         "anonymise-closed-statements": {
             "task": "consult.retention.anonymise_closed_statements",
@@ -224,6 +225,11 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# A milestone email waits this long for a moderator (who may send or cancel it) before it goes.
+MILESTONE_GRACE_MINUTES = env.int("MILESTONE_GRACE_MINUTES", default=15)
+# An update to more people than this needs a second moderator's approval before it is sent.
+UPDATE_APPROVAL_THRESHOLD = env.int("UPDATE_APPROVAL_THRESHOLD", default=1000)
+
 # Retention, in days (stated on the privacy page). Unconfirmed signatures go after 7 days.
 IP_HASH_RETENTION_DAYS = env.int("IP_HASH_RETENTION_DAYS", default=30)
 ANONYMISE_AFTER_CLOSE_DAYS = env.int("ANONYMISE_AFTER_CLOSE_DAYS", default=90)

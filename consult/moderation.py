@@ -36,7 +36,7 @@ def decide_argument(argument: Argument, moderator, approve: bool, reason: str = 
             "approve argument" if approve else "reject argument",
             reason or _("Approved."),
         )
-        # Sent once the decision is committed; a mail server failure is logged, never undoes it.
-        transaction.on_commit(lambda: send_argument_decision(current), robust=True)
+        # Queued with the decision: it goes out once the decision is committed, and not otherwise.
+        send_argument_decision(current)
     argument.refresh_from_db()
     return True

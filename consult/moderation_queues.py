@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from consult.models import Argument, ArgumentReport, Organisation, Signature, Statement
+from consult.models import Argument, ArgumentReport, Organisation, Signature, Statement, Update
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,12 @@ QUEUES = [
         Signature,
         Signature.objects.held_as_suspect,
         {"hold__exact": "suspect", "state__exact": "confirmed"},
+    ),
+    (
+        _("Milestone emails held for a moderator"),
+        Update,
+        Update.objects.held_milestones,
+        {"status__exact": "held", "kind__exact": "milestone"},
     ),
 ]
 

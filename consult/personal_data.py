@@ -62,18 +62,12 @@ def export_signature(signature: Signature) -> dict:
         "emails": [
             {
                 "kind": email.kind,
+                "subject": email.update.subject if email.update else email.subject,
+                "state": email.state,
                 "queued_at": isoformat(email.created_at),
                 "sent_at": isoformat(email.sent_at),
             }
-            for email in signature.outbound_emails.all()
-        ],
-        "updates": [
-            {
-                "subject": delivery.update.subject,
-                "status": delivery.status,
-                "sent_at": isoformat(delivery.sent_at),
-            }
-            for delivery in signature.update_deliveries.select_related("update")
+            for email in OutboundEmail.objects.of_signatures([signature.pk]).select_related("update")
         ],
     }
 
@@ -83,7 +77,7 @@ def export_for(signature: Signature) -> dict:
     signatures = (
         signatures_of_signer(signature)
         .select_related("statement", "organisation")
-        .prefetch_related("consent_events", "outbound_emails")
+        .prefetch_related("consent_events")
         .order_by("created_at")
     )
     return {
@@ -106,8 +100,6 @@ def erase_for(signature: Signature) -> int:
         for live in Signature.objects.filter(pk__in=pks).live().order_by("pk"):
             live.withdraw()
         erased = Signature.objects.filter(pk__in=pks)
-        # Unsent emails would go to an address that no longer exists here.
-        OutboundEmail.objects.filter(signature__in=pks).unsent().delete()
         # Confirmation links die with the data; manage links stay only to say it was erased.
         SignatureToken.objects.filter(signature__in=pks).exclude(
             purpose=SignatureToken.Purpose.MANAGE

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from consult.models import Signature, Statement
+from consult.models import OutboundEmail, Signature, Statement
 
 CHUNK = 2_000
 
@@ -37,7 +37,8 @@ def statements_due_for_anonymising():
 
 
 def anonymise(signatures) -> int:
-    """Erase the personal data of these signatures, keeping state, kind and postcode area."""
+    """Erase the personal data of these signatures (and of the emails to and about them),
+    keeping state, kind and postcode area."""
     anonymised = 0
     remaining = signatures.exclude(email="").order_by("pk")
     while chunk := list(remaining[:CHUNK]):
@@ -54,6 +55,8 @@ def anonymise(signatures) -> int:
             Signature.objects.bulk_update(
                 chunk, ["name", "email", "email_normalised", "postcode", "public_role", "ip_hash"]
             )
+            # Emails not sent yet would go nowhere; those sent keep no address or text.
+            OutboundEmail.objects.of_signatures([signature.pk for signature in chunk]).forget()
         anonymised += len(chunk)
     return anonymised
 

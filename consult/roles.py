@@ -37,7 +37,6 @@ MODERATOR_PERMISSIONS = {
         "add_update",
         "change_update",
         "delete_update",  # Drafts only: the admin refuses to delete a sent update.
-        "view_updatedelivery",
     ],
 }
 

@@ -4,20 +4,10 @@ Whether the person had signed before is never told to whoever submitted the form
 end on the same "check your email" page, and only the email says which it was.
 """
 
-from functools import partial
-
 from django.db import IntegrityError, transaction
 
+from consult.emails import queue_for_signer
 from consult.models import ConsentEvent, OutboundEmail, Signature, Statement
-
-
-def queue_email(signature: Signature, kind: str) -> OutboundEmail:
-    """Write an outbox row in the current transaction; queue its sending once that commits."""
-    from consult.tasks import queue_delivery
-
-    outbound = OutboundEmail.objects.create(signature=signature, kind=kind)
-    transaction.on_commit(partial(queue_delivery, outbound.pk))
-    return outbound
 
 
 def live_signature(statement: Statement, fields: dict) -> Signature | None:
@@ -49,7 +39,7 @@ def answer_repeat(signature: Signature, *, confirm_now: bool, user=None) -> bool
     if kind is None or confirm_now:
         return False  # Invalidated signatures get no email; account holders see the answer on screen.
     if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
-        queue_email(signature, kind)
+        queue_for_signer(signature, kind)
     return False
 
 
@@ -86,7 +76,7 @@ def sign(
             if confirm_now:
                 signature.confirm()
             else:
-                queue_email(signature, OutboundEmail.Kind.CONFIRM)
+                queue_for_signer(signature, OutboundEmail.Kind.CONFIRM)
             return signature, True
     except IntegrityError as error:
         conflict = error

@@ -66,8 +66,8 @@ class Demo:
 
     @cached_property
     def unsubscribe_token(self) -> str:
+        from consult.emails import unsubscribe_token
         from consult.models import Signature
-        from consult.updates import unsubscribe_token
 
         return unsubscribe_token(Signature.objects.live().filter(statement=self.statement).first())
 

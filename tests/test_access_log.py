@@ -5,8 +5,8 @@ import urllib.request
 
 import pytest
 
+from consult.emails import unsubscribe_token
 from consult.models.signing import SignatureToken
-from consult.updates import unsubscribe_token
 from tests.factories import SignatureFactory, StatementFactory
 from tests.services import wait_until
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from consult.emails import send_outbound_email, send_unsent_emails
 from consult.models import OutboundEmail, Signature
-from consult.tasks import RETRY_AFTER, send_outbound_email, send_unsent_emails
 from tests.consult.signers import sign_data
 from tests.factories import StatementFactory
 from tests.services import SMTPSink, free_port
@@ -60,10 +60,9 @@ def outbound() -> OutboundEmail:
 
 
 def sweep_after_a_minute() -> int:
-    """What beat's sweep does once the row is old enough for it, and its last try long enough ago."""
+    """What beat's sweep does once the row is old enough for it, and its pause after a failure over."""
     OutboundEmail.objects.update(
-        created_at=timezone.now() - timedelta(minutes=20),
-        last_attempt_at=timezone.now() - RETRY_AFTER,
+        created_at=timezone.now() - timedelta(minutes=20), next_attempt_at=timezone.now()
     )
     return send_unsent_emails()
 
@@ -80,7 +79,7 @@ def test_confirmation_email_survives_smtp_down_then_4xx_then_slow_and_arrives_on
     transactional_db, flaky_smtp
 ):
     statement = StatementFactory()
-    # Down: nothing listens. Signing still succeeds (the task's retries fail in-process here).
+    # Down: nothing listens. Signing still succeeds (the email's task fails in-process here).
     response = Client().post(reverse("statement_sign", args=[statement.slug]), sign_data(email=SIGNER))
     assert response.status_code == 302
     assert Signature.objects.filter(email=SIGNER, state=Signature.State.PENDING).exists()

@@ -1,8 +1,12 @@
-"""What the site has recorded: the moderation log and the signing outbox, both read-only."""
+"""What the site has recorded: the moderation log and the outbox of every email, both read-only."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from consult.admin.pagination import EstimatedCountPaginator
+from consult.exports import mask_email
 from consult.models import ModerationDecision, OutboundEmail
 
 
@@ -28,18 +32,51 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    """The signing outbox, read-only: operators see what is unsent and why (last_error)."""
+    """The outbox, read-only: every email the site sends, where it stands, and why (last_error)."""
 
-    list_display = ["created_at", "kind", "signature", "sent_at", "attempts"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["signature__statement"]
-    readonly_fields = ["kind", "signature", "created_at", "sent_at", "attempts", "last_error"]
-    # At least one row per signature: newest first by primary key, counted by estimate, sorted by
-    # nothing that needs a sort of the whole table, and no date drill-down.
+    list_display = ["created_at", "kind", "template", "state", "recipient", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["signature"]
+    fields = [
+        "kind",
+        "template",
+        "state",
+        "recipient",
+        "about_link",
+        "update",
+        "signature",
+        "subject",
+        "created_at",
+        "attempts",
+        "last_attempt_at",
+        "next_attempt_at",
+        "claimed_until",
+        "last_error",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    # Millions of rows: newest first by primary key, counted by estimate, sorted by nothing that
+    # needs a sort of the whole table, and no date drill-down.
     ordering = ["-pk"]
     sortable_by = []
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+    @admin.display(description=_("to"))
+    def recipient(self, outbound: OutboundEmail) -> str:
+        return mask_email(outbound.address) if outbound.address else "–"
+
+    @admin.display(description=_("about"))
+    def about_link(self, outbound: OutboundEmail) -> str:
+        if outbound.content_type is None:
+            return "–"
+        model = outbound.content_type.model_class()
+        if model is None or not self.admin_site.is_registered(model):
+            return f"{outbound.content_type.name} {outbound.object_id}"
+        url = reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[outbound.object_id]
+        )
+        return format_html('<a href="{}">{} {}</a>', url, outbound.content_type.name, outbound.object_id)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -48,5 +85,5 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # A deleted unsent row would be an email the signer never gets.
+        # A deleted unsent row would be an email its reader never gets.
         return False

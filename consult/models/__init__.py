@@ -16,7 +16,7 @@ from consult.models.outbox import OutboundEmail
 from consult.models.signatures import Signature, SignatureCounter
 from consult.models.signing import ConsentEvent, SignatureToken
 from consult.models.statements import Statement, StatementCorrection
-from consult.models.updates import Update, UpdateDelivery
+from consult.models.updates import Update
 
 __all__ = [
     "Argument",
@@ -43,5 +43,4 @@ __all__ = [
     "StatementCorrection",
     "TimelineEvent",
     "Update",
-    "UpdateDelivery",
 ]

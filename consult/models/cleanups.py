@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from consult.models.moderation import ModerationDecision
 from consult.models.signatures import Signature, SignatureCounter
 from consult.models.statements import Statement
+from consult.models.updates import Update
 
 # Rows updated per statement: keeps each UPDATE's list of ids short on any database.
 CHUNK = 2_000
@@ -96,6 +97,7 @@ class FraudCleanup(models.Model):
             for kind, leaving in _counted_kinds(rows).items():
                 SignatureCounter.add(statement.pk, kind, -leaving)
             ModerationDecision.record(moderator, cleanup, "fraud clean-up", reason, affected=len(rows))
+            Update.cancel_milestones_out_of_reach(statement, moderator, f"Fraud clean-up: {reason}")
         return cleanup
 
     def undo(self, moderator, reason: str) -> int:

@@ -1,18 +1,31 @@
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, Q
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consult.models.languages import Bilingual
-from consult.models.signatures import Signature
+from consult.models.moderation import ModerationDecision
 from consult.models.statements import Statement
+
+
+class UpdateQuerySet(models.QuerySet):
+    def finish_sent(self) -> int:
+        """Mark as sent every sending update of these with no email left waiting."""
+        sending = self.filter(status=Update.Status.SENDING)
+        done = sending.exclude(emails__state="pending")
+        return done.update(status=Update.Status.SENT, sent_at=timezone.now())
+
+    def held_milestones(self) -> "UpdateQuerySet":
+        return self.filter(kind=Update.Kind.MILESTONE, status=Update.Status.HELD)
 
 
 class Update(Bilingual, models.Model):
     """A message about a statement, emailed to its confirmed signers who asked for updates.
 
-    Written by a moderator (or created automatically when a milestone is passed) and sent once:
-    `status` moves from draft to sending to sent by conditional updates, never backwards.
+    Written by a moderator, or created automatically when a milestone is passed, and sent once.
+    `status` moves forward only, by conditional updates: a draft (or a milestone held for its
+    grace period) goes to sending, then sent; a held milestone may instead be cancelled.
     """
 
     bilingual_fields = ("subject", "body")
@@ -23,8 +36,10 @@ class Update(Bilingual, models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        HELD = "held", _("Held for a moderator")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MANUAL)
@@ -47,9 +62,23 @@ class Update(Bilingual, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    # A second moderator's approval, needed above UPDATE_APPROVAL_THRESHOLD recipients.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # A milestone is held until then (its grace period), unless a moderator sends or cancels it.
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True)
     sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     audience_size = models.PositiveIntegerField(_("recipients"), default=0)
+
+    objects = UpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -67,44 +96,49 @@ class Update(Bilingual, models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    @property
+    def is_editable(self) -> bool:
+        """Only an unapproved draft: what a moderator approved, or what went out, stays as it was."""
+        return self.status == self.Status.DRAFT and self.approved_at is None
+
     def progress(self) -> dict[str, int]:
-        totals = self.deliveries.aggregate(
-            sent=Count("pk", filter=Q(status=UpdateDelivery.Status.SENT)),
-            failed=Count("pk", filter=Q(status=UpdateDelivery.Status.FAILED)),
-            skipped=Count("pk", filter=Q(status=UpdateDelivery.Status.SKIPPED)),
-            total=Count("pk"),
+        return self.emails.progress()
+
+    def start_sending(self, audience_size: int) -> bool:
+        """Move a draft or a held milestone to sending, once; returns whether this call did."""
+        started = Update.objects.filter(pk=self.pk, status__in=[self.Status.DRAFT, self.Status.HELD]).update(
+            status=self.Status.SENDING, sending_started_at=timezone.now(), audience_size=audience_size
         )
-        done = totals["sent"] + totals["failed"] + totals["skipped"]
-        return {**totals, "pending": totals["total"] - done}
+        if started:
+            self.status, self.audience_size = self.Status.SENDING, audience_size
+        return bool(started)
 
+    def approve(self, moderator) -> bool:
+        approved = Update.objects.filter(pk=self.pk, status=self.Status.DRAFT, approved_at=None).update(
+            approved_by=moderator, approved_at=timezone.now()
+        )
+        if approved:
+            self.approved_by = moderator
+        return bool(approved)
 
-class UpdateDelivery(models.Model):
-    """One update to one signer. Its uniqueness is what makes every recipient get it exactly once."""
+    def cancel(self) -> bool:
+        """Cancel a held milestone, for good: it is never sent, whatever the count does later."""
+        cancelled = Update.objects.filter(pk=self.pk, status=self.Status.HELD).update(
+            status=self.Status.CANCELLED
+        )
+        if cancelled:
+            self.status = self.Status.CANCELLED
+        return bool(cancelled)
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("Skipped: the signer withdrew or unsubscribed meanwhile")
-        FAILED = "failed", _("Failed permanently")
-
-    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="deliveries")
-    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="update_deliveries")
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("update delivery")
-        verbose_name_plural = _("update deliveries")
-        constraints = [
-            # One delivery per update per signer: a retried or repeated task cannot email twice.
-            models.UniqueConstraint(fields=["update", "signature"], name="one_delivery_per_signer"),
-        ]
-        indexes = [
-            # Batches walk an update's pending deliveries in id order.
-            models.Index(fields=["update", "status", "id"], name="delivery_batches"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.update_id} to {self.signature_id}: {self.status}"
+    @classmethod
+    def cancel_milestones_out_of_reach(cls, statement: Statement, moderator, reason: str) -> int:
+        """Cancel the statement's held milestones above its count (after a fraud clean-up)."""
+        total = statement.counts().total
+        cancelled = 0
+        with transaction.atomic():
+            held = cls.objects.held_milestones().filter(statement=statement, milestone__gt=total)
+            for update in held.select_for_update():
+                if update.cancel():
+                    ModerationDecision.record(moderator, update, "cancel milestone", reason)
+                    cancelled += 1
+        return cancelled

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult import languages, signing
+from consult import emails, languages, signing
 from consult.addresses import normalise_email
 from consult.forms.signing import ResendForm, SignForm, UpdatesForm
 from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureToken, Statement
@@ -208,7 +208,7 @@ def resend(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             for signature in pending.select_for_update():
                 if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
-                    signing.queue_email(signature, OutboundEmail.Kind.CONFIRM_AGAIN)
+                    emails.queue_for_signer(signature, OutboundEmail.Kind.CONFIRM_AGAIN)
         return render(request, "consult/sign/resent.html")
     status = 400 if request.method == "POST" else 200
     return render(request, "consult/sign/resend.html", {"resend_form": form}, status=status)

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from consult.emails import signature_for_unsubscribe
 from consult.models import ConsentEvent, Signature
 from consult.ratelimits import is_limited
-from consult.updates import signature_for_unsubscribe
 
 
 def unsubscribe_everywhere(signature: Signature) -> int:

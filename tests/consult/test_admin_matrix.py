@@ -129,6 +129,10 @@ def world(statement):
     return objects
 
 
+# Parameters of a model's own routes other than its id: a language, a decision.
+ROUTE_PARAMETERS = {"consult.update:preview": ["en"], "consult.update:milestone": ["cancel"]}
+
+
 def url_for(route: Route, world: dict) -> str:
     """The URL of `route`, its parameters filled from the world's objects."""
     if route.key == "view_on_site":
@@ -140,6 +144,7 @@ def url_for(route: Route, world: dict) -> str:
         obj = world[route.model]
         history = getattr(obj, "history", None)
         values = [str(obj.pk), str(history.first().history_id if history is not None else "")]
+        values[1:] = ROUTE_PARAMETERS.get(route.key, values[1:])
     else:
         values = []
     remaining = iter(values)
@@ -265,6 +270,12 @@ ROUTES = {
     "consult.update:history": ("200", "200", "200", "403", "login", "login"),
     "consult.update:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.update:send": ("200/302", "200/302", "200/302", "403", "login", "login"),
+    # The email as signers get it, framed by the change page.
+    "consult.update:preview": ("200", "200", "200", "403", "login", "login"),
+    # "Resume now" answers a POST; a draft (the world's update) is refused with a message.
+    "consult.update:resume": ("302", "302", "302", "403", "login", "login"),
+    # "Send now" and "cancel" are for milestones only: the world's update is not one.
+    "consult.update:milestone": ("404", "404", "404", "403", "login", "login"),
     "index": ("200", "200", "200", "200", "login", "login"),
     "jsi18n": ("200/405", "200/405", "200/405", "200/405", "login", "login"),
     "login": ("302/200", "302/200", "302/200", "302/200", "403", "login"),

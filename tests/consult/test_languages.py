@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from consult import languages, updates
+from consult import languages, milestones, updates
 from consult.management.commands.update_translations import ALLAUTH_CATALOGUE, IGNORED, allauth_template
 from consult.models import Argument, Signature, Update
 from consult.moderation import decide_argument
@@ -370,7 +370,7 @@ def test_milestone_updates_are_written_in_both_languages(statement):
     statement.milestones = [1]
     statement.save()
     SignatureFactory(statement=statement).confirm()
-    updates.check_milestones()
+    milestones.check_milestones()
     update = statement.updates.get()
     assert update.subject == f"1 people have signed “{statement.title}”"
     assert update.subject_cy == "Mae 1 o bobl wedi llofnodi “Datganiad”"

@@ -15,9 +15,9 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
+from consult.emails import unsubscribe_token
 from consult.forms.signing import timing_token
 from consult.models import Argument, ArgumentReport, Organisation, Signature, Statement
-from consult.updates import unsubscribe_token
 from tests.factories import (
     ArgumentFactory,
     ConsultationFactory,

@@ -92,7 +92,7 @@ def test_erase_by_manage_link_withdraws_erases_and_corrects_counts_exactly(clien
         assert (erased.name, erased.email, erased.public_role, erased.ip_hash) == ("", "", "", "")
         assert erased.postcode in ("", "SW1A") and erased.user is None
     assert SignatureToken.find(confirm_token, SignatureToken.Purpose.CONFIRM) is None
-    assert not OutboundEmail.objects.filter(signature__in=[first, second]).unsent().exists()
+    assert not OutboundEmail.objects.filter(signature__in=[first, second]).pending().exists()
     other.refresh_from_db()
     assert other.email == "sam@example.org" and other.state == Signature.State.CONFIRMED
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from config import celery_app
-from consult import tasks
+from consult import emails
 from consult.models import OutboundEmail, Signature
 from tests.consult.signers import sign_data
 from tests.services import wait_until
@@ -73,7 +73,7 @@ def test_with_the_broker_down_signing_is_fast_and_the_sweep_delivers_later(
     assert smtp_server.messages == []
     # The broker is back; the beat's sweep finds the row once it is a minute old.
     OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
-    tasks.send_unsent_emails.delay()
+    emails.send_unsent_emails.delay()
     [message] = smtp_server.wait_for(1, timeout=30)
     assert message["X-Envelope-To"] == "jo@example.org"
     assert wait_until(sent, timeout=10)  # The worker commits just after the server accepts.
