@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -7,28 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consult.models.moderation import ModerationDecision
-from consult.models.signatures import Signature, SignatureCounter
+from consult.models.signatures import Signature
 from consult.models.statements import Statement
 from consult.models.updates import Update
 
-# Rows updated per statement: keeps each UPDATE's list of ids short on any database.
-CHUNK = 2_000
-ELIGIBLE_STATES = [Signature.State.PENDING, Signature.State.CONFIRMED]
-
-
-def _counted_kinds(rows: list[tuple]) -> Counter:
-    """How many of these (pk, state, kind, hold, role_status) rows count, per counter kind."""
-    kinds = Counter()
-    for _pk, state, kind, hold, role_status in rows:
-        signature = Signature(state=state, kind=kind, hold=hold, role_status=role_status)
-        if signature.counted_as:
-            kinds[signature.counted_as] += 1
-    return kinds
-
-
-def _update_in_chunks(ids: list[int], **changes) -> None:
-    for start in range(0, len(ids), CHUNK):
-        Signature.objects.filter(pk__in=ids[start : start + CHUNK]).update(**changes)
+ELIGIBLE_STATES = {Signature.State.PENDING, Signature.State.CONFIRMED}
 
 
 class FraudCleanup(models.Model):
@@ -74,29 +55,19 @@ class FraudCleanup(models.Model):
         seen in its new state or waits: the counters lose exactly what stops counting.
         """
         with transaction.atomic():
-            rows = list(
-                matching.filter(statement=statement, state__in=ELIGIBLE_STATES)
-                .select_for_update()
-                .order_by("pk")
-                .values_list("pk", "state", "kind", "hold", "role_status")
-            )
             cleanup = cls.objects.create(
-                moderator=moderator,
-                statement=statement,
-                criteria=criteria,
-                reason=reason,
-                affected=len(rows),
-                pending_ids=[row[0] for row in rows if row[1] == Signature.State.PENDING],
+                moderator=moderator, statement=statement, criteria=criteria, reason=reason
             )
-            _update_in_chunks(
-                [row[0] for row in rows],
+            previous = matching.filter(statement=statement).change_all(
+                ELIGIBLE_STATES,
                 state=Signature.State.INVALIDATED,
                 invalidation_reason=reason,
                 cleanup=cleanup,
             )
-            for kind, leaving in _counted_kinds(rows).items():
-                SignatureCounter.add(statement.pk, kind, -leaving)
-            ModerationDecision.record(moderator, cleanup, "fraud clean-up", reason, affected=len(rows))
+            cleanup.affected = len(previous)
+            cleanup.pending_ids = [pk for pk, state in previous.items() if state == Signature.State.PENDING]
+            cleanup.save(update_fields=["affected", "pending_ids"])
+            ModerationDecision.record(moderator, cleanup, "fraud clean-up", reason, affected=len(previous))
             Update.cancel_milestones_out_of_reach(statement, moderator, f"Fraud clean-up: {reason}")
         return cleanup
 
@@ -106,24 +77,16 @@ class FraudCleanup(models.Model):
             cleanup = FraudCleanup.objects.select_for_update().get(pk=self.pk)
             if cleanup.undone_at:
                 raise ValidationError(_("This clean-up has already been undone."))
-            rows = list(
-                self.signatures.filter(state=Signature.State.INVALIDATED)
-                .select_for_update()
-                .order_by("pk")
-                .values_list("pk", "state", "kind", "hold", "role_status")
+            invalidated = self.signatures.all()
+            pending = cleanup.pending_ids
+            restored = invalidated.filter(pk__in=pending).change_all(
+                {Signature.State.INVALIDATED}, state=Signature.State.PENDING, invalidation_reason=""
             )
-            pending = set(cleanup.pending_ids)
-            restored = [
-                (pk, Signature.State.PENDING if pk in pending else Signature.State.CONFIRMED, *rest)
-                for pk, _state, *rest in rows
-            ]
-            for state in ELIGIBLE_STATES:
-                ids = [row[0] for row in restored if row[1] == state]
-                _update_in_chunks(ids, state=state, invalidation_reason="")
-            for kind, returning in _counted_kinds(restored).items():
-                SignatureCounter.add(self.statement_id, kind, returning)
+            restored |= invalidated.exclude(pk__in=pending).change_all(
+                {Signature.State.INVALIDATED}, state=Signature.State.CONFIRMED, invalidation_reason=""
+            )
             self.undone_at = timezone.now()
             self.undone_by = moderator
             self.save(update_fields=["undone_at", "undone_by"])
-            ModerationDecision.record(moderator, self, "undo fraud clean-up", reason, affected=len(rows))
-        return len(rows)
+            ModerationDecision.record(moderator, self, "undo fraud clean-up", reason, affected=len(restored))
+        return len(restored)
