@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
 
 from consult.exports import mask_email
-from consult.models import Argument, ModerationDecision, Signature, Statement
+from consult.models import Argument, ModerationDecision, Signature, SignatureToken, Statement
 from tests.consult.moderators import persona
 from tests.consult.test_proposals import change_form_data
 from tests.factories import ArgumentFactory, OrganisationFactory, SignatureFactory
@@ -125,3 +127,21 @@ def test_versions_cannot_be_reverted_from_the_history(client, statement):
 
 def test_signatures_keep_no_history():
     assert not hasattr(Signature, "history")
+
+
+def test_a_log_entry_shows_when_it_was_decided_and_links_to_what_was_decided(client, statement, superuser):
+    decision = ModerationDecision.record(superuser, statement, "correct statement text", "Typo fixed")
+    client.force_login(persona("moderator"))
+    page = client.get(reverse("admin:consult_moderationdecision_change", args=[decision.pk])).content.decode()
+    assert localize(template_localtime(decision.created_at)) in page
+    assert f'<a href="{reverse("admin:consult_statement_change", args=[statement.pk])}">' in page
+    assert "Typo fixed" in page and "correct statement text" in page
+
+
+def test_a_log_entry_about_an_object_outside_the_admin_names_it_without_a_link(client, superuser, statement):
+    SignatureToken.issue(SignatureFactory(statement=statement), SignatureToken.Purpose.MANAGE)
+    token = SignatureToken.objects.get()
+    decision = ModerationDecision.record(superuser, token, "test decision", "Because")
+    client.force_login(persona("moderator"))
+    page = client.get(reverse("admin:consult_moderationdecision_change", args=[decision.pk])).content.decode()
+    assert decision.object_repr in page and "/signaturetoken/" not in page
