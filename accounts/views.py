@@ -1,35 +1,31 @@
 """The account pages that are the site's own (allauth provides the rest): "My signatures"."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from consult.addresses import normalise_email
+from accounts.models import User
 from consult.forms.signing import UpdatesForm
 from consult.models import ConsentEvent, Signature
 
 
-def signatures_of(user):
-    """A user's signatures: signed while logged in, or with their address once it is verified."""
-    mine = Q(user=user)
-    if user.has_verified_email:
-        mine |= Q(email_normalised=normalise_email(user.email))
-    return Signature.objects.filter(mine)
-
-
 def get_own_signature(user, pk: int) -> Signature:
-    return get_object_or_404(signatures_of(user), pk=pk)
+    """One of the user's signatures (Signature.objects.of_person says which), or 404."""
+    return get_object_or_404(Signature.objects.of_person(user), pk=pk)
 
 
 @require_GET
 @login_required
 def my_signatures(request: HttpRequest) -> HttpResponse:
     signatures = (
-        signatures_of(request.user).select_related("statement", "organisation").order_by("-created_at")
+        Signature.objects.of_person(cast(User, request.user))  # Logged in: login_required.
+        .select_related("statement", "organisation")
+        .order_by("-created_at")
     )
     return render(request, "account/my_signatures.html", {"signatures": signatures})
 

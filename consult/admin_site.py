@@ -1,4 +1,8 @@
-"""The moderators' back office: Django's admin, opened only to staff who use two-factor login."""
+"""The moderators' back office: Django's admin, opened only to staff who use two-factor login.
+
+Every ModelAdmin registered here gets the personal-data rules (consult/admin_personal_data.py), and
+every page it serves is masked for staff without the permission to see personal data.
+"""
 
 from functools import update_wrapper
 
@@ -8,6 +12,8 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from consult.admin_personal_data import mask_response, with_personal_data_rules
 
 
 class ModerationAdminSite(admin.AdminSite):
@@ -28,9 +34,15 @@ class ModerationAdminSite(admin.AdminSite):
                 )
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
-            return checked_view(request, *args, **kwargs)
+            return mask_response(request, checked_view(request, *args, **kwargs))
 
         return update_wrapper(view_requiring_mfa, view)
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        """Register as usual, with the personal-data rules mixed into the ModelAdmin."""
+        super().register(
+            model_or_iterable, with_personal_data_rules(admin_class or admin.ModelAdmin), **options
+        )
 
     def index(self, request: HttpRequest, extra_context: dict | None = None):
         from consult.moderation_queues import queues_for

@@ -2,6 +2,9 @@
 
 A cell that starts with =, +, -, @, a tab or a carriage return is a formula to a spreadsheet
 (CSV injection); such cells get a leading apostrophe, which spreadsheets show as text.
+
+The file starts with a UTF-8 byte-order mark: without it Excel reads the file in the system's
+legacy encoding and garbles Welsh and accented names (ŵ, ŷ, é).
 """
 
 import csv
@@ -10,6 +13,7 @@ from collections.abc import Iterator
 from consult.models import Signature, Statement
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BYTE_ORDER_MARK = "\ufeff"
 COLUMNS = [
     ("signed", "created_at"),
     ("confirmed", "confirmed_at"),
@@ -46,7 +50,7 @@ class Echo:
 def signature_rows(statement: Statement) -> Iterator[str]:
     """The CSV, a line at a time; rows come from the database in chunks (constant memory)."""
     writer = csv.writer(Echo())
-    yield writer.writerow([header for header, _field in COLUMNS])
+    yield BYTE_ORDER_MARK + writer.writerow([header for header, _field in COLUMNS])
     fields = [field for _header, field in COLUMNS]
     rows = Signature.objects.filter(statement=statement).order_by("pk").values_list(*fields)
     for row in rows.iterator(chunk_size=2_000):

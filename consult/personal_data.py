@@ -1,7 +1,8 @@
 """A signer's rights over their data: a copy of everything held about them, and erasure.
 
-A person is known here only by the normalised email they signed with, so both act on every
-signature with the same normalised email as the one whose link or account they used.
+Both act on the signatures of the person behind the signature whose link or account page was
+used (`Signature.objects.of_person`): those made with the same normalised email, or an
+organisation's one signature alone.
 """
 
 import logging
@@ -19,11 +20,6 @@ IP_HASH_NOTE = (
     "signed from. The address itself is never stored; the hash is kept to spot mass signing and is "
     "deleted after the retention period stated on the privacy page."
 )
-
-
-def signatures_of_signer(signature: Signature):
-    """Every signature by the person behind `signature` (same normalised email)."""
-    return Signature.objects.filter(email_normalised=signature.email_normalised)
 
 
 def is_erased(signature: Signature) -> bool:
@@ -75,7 +71,7 @@ def export_signature(signature: Signature) -> dict:
 def export_for(signature: Signature) -> dict:
     """Everything held about the person behind `signature`, ready for json.dumps."""
     signatures = (
-        signatures_of_signer(signature)
+        Signature.objects.of_person(signature)
         .select_related("statement", "organisation")
         .prefetch_related("consent_events")
         .order_by("created_at")
@@ -95,7 +91,7 @@ def erase_for(signature: Signature) -> int:
     each row (state, kind, dates, postcode area) holds nothing that points to the person.
     """
     with transaction.atomic():
-        signatures = signatures_of_signer(signature)
+        signatures = Signature.objects.of_person(signature)
         pks = list(signatures.values_list("pk", flat=True))
         for live in Signature.objects.filter(pk__in=pks).live().order_by("pk"):
             live.withdraw()

@@ -1,6 +1,7 @@
 """What the site has recorded: the moderation log and the outbox of every email, both read-only."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -10,15 +11,32 @@ from consult.exports import mask_email
 from consult.models import ModerationDecision, OutboundEmail
 
 
+def object_link(site: admin.AdminSite, content_type: ContentType | None, object_id: str, text: str) -> str:
+    """A link to the object's admin page; its name alone if it has none (gone, or not in the admin)."""
+    model = content_type.model_class() if content_type is not None else None
+    if model is None or not site.is_registered(model) or not object_id:
+        return text or "–"
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[object_id])
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
 @admin.register(ModerationDecision)
 class ModerationDecisionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "moderator", "action", "object_repr", "affected"]
+    # What was decided, when, by whom and why, with a way to the object decided on.
+    fields = ["created_at", "moderator", "action", "decided", "reason", "affected"]
+    readonly_fields = fields
     list_filter = ["action", "content_type", "created_at"]
     search_fields = ["object_repr", "reason", "action", "moderator__email"]
     list_select_related = ["moderator"]
     # It grows with the decisions on signatures: no full count, no date drill-down (a scan).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+    @admin.display(description=_("decided on"))
+    def decided(self, decision: ModerationDecision) -> str:
+        text = f"{decision.content_type.name if decision.content_type else ''}: {decision.object_repr}"
+        return object_link(self.admin_site, decision.content_type, decision.object_id, text)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -70,13 +88,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def about_link(self, outbound: OutboundEmail) -> str:
         if outbound.content_type is None:
             return "–"
-        model = outbound.content_type.model_class()
-        if model is None or not self.admin_site.is_registered(model):
-            return f"{outbound.content_type.name} {outbound.object_id}"
-        url = reverse(
-            f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[outbound.object_id]
-        )
-        return format_html('<a href="{}">{} {}</a>', url, outbound.content_type.name, outbound.object_id)
+        text = f"{outbound.content_type.name} {outbound.object_id}"
+        return object_link(self.admin_site, outbound.content_type, outbound.object_id, text)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,6 +1,7 @@
 import logging
 import random
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -9,8 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from consult.addresses import normalise_email
 from consult.models.organisations import Organisation
 from consult.models.statements import Counts, Statement
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +68,30 @@ class SignatureQuerySet(models.QuerySet):
                 if delta:
                     SignatureCounter.add(statement_id, kind, delta)
         return {row[0]: row[2] for row in rows}
+
+    def of_person(self, person: "Signature | User") -> "SignatureQuerySet":
+        """This person's signatures: the one answer for "My signatures", a copy of one's data,
+        erasure, withdrawal, email preferences and unsubscribing.
+
+        `person` is an account (the signatures made logged in to it and, once its address is
+        verified, those signed with that address) or a signature (for whoever holds its manage or
+        unsubscribe link: the signatures made with the same normalised address).
+
+        An organisation's signature is the organisation's, not that of the member who made it:
+        through an account only the organisation's current members reach it, and it stands for
+        itself alone (its data is not a person's other signatures, and a member who leaves
+        loses it).
+        """
+        organisation = Q(kind=Signature.Kind.ORGANISATION)
+        if isinstance(person, Signature):
+            if person.kind == Signature.Kind.ORGANISATION:
+                return self.filter(pk=person.pk)
+            return self.filter(email_normalised=person.email_normalised).exclude(organisation)
+        own = Q(user=person)
+        if person.has_verified_email:
+            own |= Q(email_normalised=normalise_email(person.email))
+        acting_for = organisation & Q(organisation__in=Organisation.objects.of_member(person))
+        return self.filter((own & ~organisation) | acting_for)
 
 
 # What decides whether, and as what, a signature counts (see `counted_kind`).

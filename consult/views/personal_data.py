@@ -34,7 +34,7 @@ def erase_or_confirm(request: HttpRequest, signature: Signature, cancel_url: str
             return render(request, "consult/sign/too_many.html", status=429)
         personal_data.erase_for(signature)
         return redirect("signature_erased")
-    signatures = personal_data.signatures_of_signer(signature).select_related("statement")
+    signatures = Signature.objects.of_person(signature).select_related("statement")
     context = {"signature": signature, "signatures": signatures, "cancel_url": cancel_url}
     return render(request, "consult/sign/erase.html", context)
 

@@ -12,8 +12,8 @@ from consult.ratelimits import is_limited
 
 
 def unsubscribe_everywhere(signature: Signature) -> int:
-    """Stop updates about every statement this person signed (same normalised email)."""
-    signatures = Signature.objects.filter(email_normalised=signature.email_normalised, wants_updates=True)
+    """Stop updates about every statement this person signed."""
+    signatures = Signature.objects.of_person(signature).filter(wants_updates=True)
     for each in signatures:
         ConsentEvent.record(each, False, ConsentEvent.Source.UNSUBSCRIBE)
     return len(signatures)

@@ -28,7 +28,9 @@ def download(client, statement, reason: str = "Sending the list to the minister"
 
 
 def rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # The byte-order mark Excel needs to read UTF-8.
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 @pytest.mark.parametrize(

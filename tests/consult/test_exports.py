@@ -30,7 +30,17 @@ def test_export_streams_every_signature_with_hostile_names_inert(statement):
     SignatureFactory(statement=statement, name="=cmd|' /C calc'!A0", email="x@example.org")
     SignatureFactory(statement=statement, name='Quote "and" comma, newline\nhere', email="y@example.org")
     lines = signature_rows(statement)
-    parsed = list(csv.reader(io.StringIO("".join(lines))))
+    parsed = list(csv.reader(io.StringIO("".join(lines).removeprefix("\ufeff"))))
     assert parsed[0][:5] == ["signed", "confirmed", "state", "kind", "name"]
     names = [row[4] for row in parsed[1:]]
     assert names == ["'=cmd|' /C calc'!A0", 'Quote "and" comma, newline\nhere']
+
+
+@pytest.mark.django_db
+def test_export_starts_with_a_byte_order_mark_so_excel_reads_welsh_names(statement):
+    SignatureFactory(statement=statement, name="Siân Llŷr Gwenllïan Ŵyn", email="sian@example.org")
+    encoded = "".join(signature_rows(statement)).encode()
+    assert encoded.startswith(b"\xef\xbb\xbfsigned,")
+    assert encoded.count(b"\xef\xbb\xbf") == 1
+    parsed = list(csv.reader(io.StringIO(encoded.decode("utf-8-sig"))))
+    assert parsed[0][0] == "signed" and parsed[1][4] == "Siân Llŷr Gwenllïan Ŵyn"
