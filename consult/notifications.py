@@ -10,8 +10,8 @@ from consult.emails import absolute
 from consult.models import Argument, Update
 
 
-def send_argument_decision(argument: Argument) -> bool:
-    """Tell the author that their argument was published or rejected (with the reason).
+def send_argument_decision(argument: Argument, taken_down: bool = False) -> bool:
+    """Tell the author that their argument was published, rejected or taken down (with the reason).
 
     Returns whether an email was queued: an argument whose author deleted their account has no
     one to tell.
@@ -22,6 +22,7 @@ def send_argument_decision(argument: Argument) -> bool:
         context = {
             "argument": argument,
             "published": argument.status == Argument.Status.PUBLISHED,
+            "taken_down": taken_down,
             "argument_url": absolute(argument.get_absolute_url()),
             "my_arguments_url": absolute(reverse("my_arguments")),
             "policy_url": absolute(reverse("moderation_policy")),

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consult import moderation
 from consult.admin.exports import export_urls
-from consult.admin.history import EditorialHistoryAdmin
+from consult.admin.history import EditorialHistoryAdmin, ModerationHistoryMixin
 from consult.admin.languages import BilingualAdmin
 from consult.models import (
     Argument,
@@ -22,7 +23,6 @@ from consult.models import (
     StatementCorrection,
     TimelineEvent,
 )
-from consult.moderation import decide_argument
 from consult.views.organisations import reason_step
 
 
@@ -57,10 +57,13 @@ class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
     list_filter = ["status", "side", "consultation"]
     search_fields = ["claim", "explanation", "author__email", "organisation__name"]
     list_select_related = ["consultation", "author", "organisation"]
-    raw_id_fields = ["author", "answers"]
+    raw_id_fields = ["answers"]
     date_hierarchy = "created_at"
     inlines = [ArgumentSourceInline]
-    actions = ["approve_arguments", "reject_arguments"]
+    # Publishing, rejecting and taking down are decisions (consult/moderation.py), and who wrote
+    # it, in whose name, is the author's: only the actions change these.
+    readonly_fields = ["status", "published_at", "decision_reason", "author", "organisation"]
+    actions = ["approve_arguments", "reject_arguments", "take_down_arguments"]
 
     @admin.action(description=_("Approve selected arguments"), permissions=["change"])
     def approve_arguments(self, request, queryset):
@@ -69,7 +72,7 @@ class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
             request,
             queryset,
             title=_("Approve arguments"),
-            decide=lambda argument, reason: decide_argument(argument, request.user, True, reason),
+            decide=lambda argument, reason: moderation.publish_argument(argument, request.user, reason),
             done=_("%(count)d arguments published; their authors are told by email."),
         )
 
@@ -80,18 +83,68 @@ class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
             request,
             queryset,
             title=_("Reject arguments"),
-            decide=lambda argument, reason: decide_argument(argument, request.user, False, reason),
+            decide=lambda argument, reason: moderation.reject_argument(argument, request.user, reason),
             done=_("%(count)d arguments rejected; their authors are emailed the reason."),
+        )
+
+    @admin.action(
+        description=_("Take down selected published arguments (with a reason)"), permissions=["change"]
+    )
+    def take_down_arguments(self, request, queryset):
+        return reason_step(
+            self,
+            request,
+            queryset,
+            title=_("Take down arguments"),
+            decide=lambda argument, reason: moderation.take_down_argument(argument, request.user, reason),
+            done=_("%(count)d arguments taken down; their authors are emailed the reason."),
         )
 
 
 @admin.register(ArgumentReport)
-class ArgumentReportAdmin(admin.ModelAdmin):
-    list_display = ["argument", "reason", "created_at", "resolved_at"]
-    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
+class ArgumentReportAdmin(ModerationHistoryMixin, admin.ModelAdmin):
+    list_display = ["argument", "reason", "created_at", "resolution", "resolved_at"]
+    list_filter = ["reason", "resolution", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["argument__claim", "note"]
     list_select_related = ["argument"]
-    raw_id_fields = ["argument", "reporter"]
+    # What the reader reported is theirs, and its outcome is a decision: all read-only.
+    readonly_fields = [
+        "argument",
+        "reporter",
+        "reason",
+        "note",
+        "created_at",
+        "resolution",
+        "resolved_at",
+        "decision",
+    ]
+    actions = ["uphold_reports", "dismiss_reports"]
+
+    def has_add_permission(self, request) -> bool:
+        # A report is a reader's: nobody files one for them.
+        return False
+
+    @admin.action(description=_("Uphold selected reports: take the argument down"), permissions=["change"])
+    def uphold_reports(self, request, queryset):
+        return reason_step(
+            self,
+            request,
+            queryset.select_related("argument"),
+            title=_("Uphold reports"),
+            decide=lambda report, reason: moderation.uphold_report(report, request.user, reason),
+            done=_("%(count)d reports upheld; the arguments are taken down and their authors told why."),
+        )
+
+    @admin.action(description=_("Dismiss selected reports"), permissions=["change"])
+    def dismiss_reports(self, request, queryset):
+        return reason_step(
+            self,
+            request,
+            queryset.select_related("argument"),
+            title=_("Dismiss reports"),
+            decide=lambda report, reason: moderation.dismiss_report(report, request.user, reason),
+            done=_("%(count)d reports dismissed; the arguments stay as they are."),
+        )
 
 
 class StatementCorrectionInline(admin.TabularInline):

@@ -209,7 +209,8 @@ ROUTES = {
     "consult.argument:history": ("200", "200", "200", "403", "login", "login"),
     "consult.argument:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.argument:simple_history": ("200/403", "200/403", "200/403", "403", "login", "login"),
-    "consult.argumentreport:add": ("200", "403", "403", "403", "login", "login"),
+    # A report is a reader's: nobody files one in the admin.
+    "consult.argumentreport:add": ("403", "403", "403", "403", "login", "login"),
     "consult.argumentreport:change": ("200", "200", "200", "403", "login", "login"),
     "consult.argumentreport:changelist": ("200", "200", "200", "403", "login", "login"),
     "consult.argumentreport:delete": ("200", "403", "403", "403", "login", "login"),
@@ -303,9 +304,14 @@ ACTIONS = {
     "consult.argument": {
         "approve_arguments": MODERATES,
         "reject_arguments": MODERATES,
+        "take_down_arguments": MODERATES,
         "delete_selected": SUPERUSER_ONLY,
     },
-    "consult.argumentreport": {"delete_selected": SUPERUSER_ONLY},
+    "consult.argumentreport": {
+        "uphold_reports": MODERATES,
+        "dismiss_reports": MODERATES,
+        "delete_selected": SUPERUSER_ONLY,
+    },
     "consult.consultation": {"delete_selected": SUPERUSER_ONLY},
     "consult.fraudcleanup": {},
     "consult.moderationdecision": {},
