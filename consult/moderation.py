@@ -5,6 +5,8 @@ the emails it owes, in one transaction: a failure anywhere leaves everything as 
 an argument, by whichever path, resolves its open reports with a link to that decision.
 """
 
+from collections.abc import Collection
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +74,7 @@ def take_down_argument(argument: Argument, moderator, reason: str) -> bool:
 
 
 def _decide(
-    argument: Argument, moderator, action: str, from_statuses: set[str], reason: str
+    argument: Argument, moderator, action: str, from_statuses: Collection[str], reason: str
 ) -> ModerationDecision | None:
     with transaction.atomic():
         current = Argument.objects.select_for_update().get(pk=argument.pk)
@@ -82,7 +84,7 @@ def _decide(
             current.publish()
         else:
             current.reject(reason)
-        decision = ModerationDecision.record(moderator, current, action, reason)
+        decision: ModerationDecision = ModerationDecision.record(moderator, current, action, reason)
         resolve_open_reports(current, decision, REPORT_OUTCOME[action])
         # Queued with the decision: it goes out once the decision is committed, and not otherwise.
         send_argument_decision(current, taken_down=action == TAKE_DOWN)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from consult import moderation
+from consult import moderation, signatories
 from consult.admin.exports import export_urls
 from consult.admin.history import EditorialHistoryAdmin, ModerationHistoryMixin
 from consult.admin.languages import BilingualAdmin
@@ -265,9 +265,15 @@ class StatementAdmin(BilingualAdmin, EditorialHistoryAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who may act for the organisation: members add each other on the site, not staff here."""
+
     model = Membership
     extra = 0
-    raw_id_fields = ["user"]
+    can_delete = False
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Organisation)
@@ -277,37 +283,34 @@ class OrganisationAdmin(EditorialHistoryAdmin):
     search_fields = ["name", "website"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
-    # Verification releases held signatures and is recorded: only the actions change it.
+    # Verifying and refusing move signatures and counts, and are recorded: only the actions
+    # (consult/signatories.py) change these.
     readonly_fields = ["status", "verified_at", "created_by"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["verify_organisations", "refuse_organisations"]
 
     @admin.action(description=_("Verify selected organisations"), permissions=["change"])
     def verify_organisations(self, request, queryset):
-        def verify(organisation: Organisation, reason: str) -> bool:
-            organisation.verify(request.user, reason)
-            return True
-
         return reason_step(
             self,
             request,
             queryset,
             title=_("Verify organisations"),
-            decide=verify,
-            done=_("%(count)d organisations verified; their held signatures now count."),
+            decide=lambda organisation, reason: signatories.verify_organisation(
+                organisation, request.user, reason
+            ),
+            done=_("%(count)d organisations verified; their signatures count and their members are told."),
         )
 
     @admin.action(description=_("Refuse selected organisations"), permissions=["change"])
     def refuse_organisations(self, request, queryset):
-        def refuse(organisation: Organisation, reason: str) -> bool:
-            organisation.refuse(request.user, reason)
-            return True
-
         return reason_step(
             self,
             request,
             queryset,
             title=_("Refuse organisations"),
-            decide=refuse,
-            done=_("%(count)d organisations refused; their signatures stay held."),
+            decide=lambda organisation, reason: signatories.refuse_organisation(
+                organisation, request.user, reason
+            ),
+            done=_("%(count)d organisations refused; their signatures are held and their members told why."),
         )
