@@ -14,15 +14,12 @@ from consult.addresses import normalise_email
 from consult.admin.cleanups import cleanup_urls
 from consult.admin.history import ModerationHistoryMixin
 from consult.admin.pagination import EstimatedCountPaginator
+from consult.admin.personal_data import may_see_personal_data
 from consult.exports import mask_email
 from consult.models import Signature
 from consult.views.organisations import reason_step
 
 PERSONAL_FIELDS = ["email", "email_normalised", "postcode", "ip_hash"]
-
-
-def may_see_personal_data(request) -> bool:
-    return request.user.has_perm("consult.view_signer_personal_data")
 
 
 @admin.register(Signature)
