@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from consult import moderation, signatories
+from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
 from consult.admin.exports import export_urls
 from consult.admin.history import EditorialHistoryAdmin, ModerationHistoryMixin
 from consult.admin.languages import BilingualAdmin
@@ -52,7 +53,7 @@ class ArgumentSourceInline(admin.TabularInline):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
+class ArgumentAdmin(DecisionButtonsMixin, BilingualAdmin, EditorialHistoryAdmin):
     list_display = ["claim", "side", "consultation", "status", "author", "organisation", "created_at"]
     list_filter = ["status", "side", "consultation"]
     search_fields = ["claim", "explanation", "author__email", "organisation__name"]
@@ -64,6 +65,12 @@ class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
     # it, in whose name, is the author's: only the actions change these.
     readonly_fields = ["status", "published_at", "decision_reason", "author", "organisation"]
     actions = ["approve_arguments", "reject_arguments", "take_down_arguments"]
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "publish": Decision(_("Publish"), moderation.publish_argument),
+        "reject": Decision(_("Reject"), moderation.reject_argument),
+        "take-down": Decision(_("Take down"), moderation.take_down_argument),
+    }
 
     @admin.action(description=_("Approve selected arguments"), permissions=["change"])
     def approve_arguments(self, request, queryset):
@@ -102,7 +109,7 @@ class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
 
 
 @admin.register(ArgumentReport)
-class ArgumentReportAdmin(ModerationHistoryMixin, admin.ModelAdmin):
+class ArgumentReportAdmin(DecisionButtonsMixin, ModerationHistoryMixin, admin.ModelAdmin):
     list_display = ["argument", "reason", "created_at", "resolution", "resolved_at"]
     list_filter = ["reason", "resolution", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["argument__claim", "note"]
@@ -119,6 +126,11 @@ class ArgumentReportAdmin(ModerationHistoryMixin, admin.ModelAdmin):
         "decision",
     ]
     actions = ["uphold_reports", "dismiss_reports"]
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "uphold": Decision(_("Uphold: take the argument down"), moderation.uphold_report),
+        "dismiss": Decision(_("Dismiss"), moderation.dismiss_report),
+    }
 
     def has_add_permission(self, request) -> bool:
         # A report is a reader's: nobody files one for them.
@@ -277,7 +289,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EditorialHistoryAdmin):
+class OrganisationAdmin(DecisionButtonsMixin, EditorialHistoryAdmin):
     list_display = ["name", "website", "status", "created_at", "verified_at"]
     list_filter = ["status"]
     search_fields = ["name", "website"]
@@ -288,6 +300,11 @@ class OrganisationAdmin(EditorialHistoryAdmin):
     readonly_fields = ["status", "verified_at", "created_by"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["verify_organisations", "refuse_organisations"]
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "verify": Decision(_("Verify"), signatories.verify_organisation),
+        "refuse": Decision(_("Refuse"), signatories.refuse_organisation),
+    }
 
     @admin.action(description=_("Verify selected organisations"), permissions=["change"])
     def verify_organisations(self, request, queryset):

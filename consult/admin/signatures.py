@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from consult import signatories
 from consult.addresses import normalise_email
 from consult.admin.cleanups import cleanup_urls
+from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
 from consult.admin.history import ModerationHistoryMixin
 from consult.admin.pagination import EstimatedCountPaginator
 from consult.admin.personal_data import may_see_personal_data
@@ -23,7 +24,7 @@ PERSONAL_FIELDS = ["email", "email_normalised", "postcode", "ip_hash"]
 
 
 @admin.register(Signature)
-class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
+class SignatureAdmin(DecisionButtonsMixin, ModerationHistoryMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "signer_email",
@@ -51,6 +52,13 @@ class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
     show_full_result_count = False
     actions = ["verify_public_roles", "refuse_public_roles", "release_signatures", "invalidate_signatures"]
     change_list_template = "admin/consult/signature/change_list.html"
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "verify-role": Decision(_("Verify public role"), signatories.verify_public_role),
+        "refuse-role": Decision(_("Refuse public role"), signatories.refuse_public_role),
+        "release": Decision(_("Release"), signatories.release_signature),
+        "invalidate": Decision(_("Invalidate"), signatories.invalidate_signature),
+    }
 
     def get_urls(self):
         return [*cleanup_urls(self), *super().get_urls()]
