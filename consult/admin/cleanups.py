@@ -3,6 +3,8 @@ recorded action, and undo it once. Counts move in the same transaction (FraudCle
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Value
+from django.db.models.functions import StrIndex, Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -10,11 +12,17 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from consult.admin.history import ModerationHistoryMixin
+from consult.admin.personal_data import may_see_personal_data
+from consult.exports import mask_email
 from consult.forms.moderation import CleanupCriteriaForm, ReasonForm
 from consult.models import FraudCleanup, Signature
 from consult.models.cleanups import ELIGIBLE_STATES
+from consult.models.signatures import SignatureQuerySet
 
 CLEANUP_PERMISSION = "consult.change_signature"
+# Rows shown in a clean-up's preview, and sources in each of its breakdowns.
+SAMPLE = 20
+BREAKDOWN = 10
 
 
 def cleanup_signatures(modeladmin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
@@ -43,8 +51,7 @@ def cleanup_signatures(modeladmin: admin.ModelAdmin, request: HttpRequest) -> Ht
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:consult_fraudcleanup_change", args=[cleanup.pk]))
-        live = matching.filter(state__in=ELIGIBLE_STATES)
-        preview = {"live": live.count(), "counted": live.counted().count()}
+        preview = cleanup_preview(matching.filter(state__in=ELIGIBLE_STATES), may_see_personal_data(request))
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("Fraud clean-up"),
@@ -54,6 +61,45 @@ def cleanup_signatures(modeladmin: admin.ModelAdmin, request: HttpRequest) -> Ht
         "opts": Signature._meta,
     }
     return TemplateResponse(request, "admin/consult/signature/cleanup.html", context)
+
+
+def cleanup_preview(live: SignatureQuerySet, personal: bool) -> dict:
+    """What a clean-up would invalidate: how many, a sample, and where they come from.
+
+    The breakdowns by IP address hash and email domain show whether the matches are one source
+    or many. Without the personal-data permission addresses are masked and hashes shortened.
+    """
+    sample = list(
+        live.order_by("-pk").values("name", "email", "ip_hash", "created_at", "state", "hold")[:SAMPLE]
+    )
+    for row in sample:
+        row["email"] = row["email"] if personal else mask_email(row["email"])
+        row["ip_hash"] = shown_hash(row["ip_hash"], personal)
+    by_ip = live.values("ip_hash").annotate(signatures=Count("pk")).order_by("-signatures", "ip_hash")
+    domain = Substr("email_normalised", StrIndex("email_normalised", Value("@")) + 1)
+    by_domain = (
+        live.filter(email_normalised__contains="@")
+        .annotate(domain=domain)
+        .values("domain")
+        .annotate(signatures=Count("pk"))
+        .order_by("-signatures", "domain")
+    )
+    return {
+        "live": live.count(),
+        "counted": live.counted().count(),
+        "sample": sample,
+        "by_ip_hash": [
+            {"ip_hash": shown_hash(row["ip_hash"], personal), "signatures": row["signatures"]}
+            for row in by_ip[:BREAKDOWN]
+        ],
+        "by_domain": list(by_domain[:BREAKDOWN]),
+    }
+
+
+def shown_hash(ip_hash: str, personal: bool) -> str:
+    if not ip_hash:
+        return "–"
+    return ip_hash if personal else f"{ip_hash[:6]}…"
 
 
 def cleanup_urls(modeladmin: admin.ModelAdmin) -> list[URLPattern]:

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consult import moderation, signatories
+from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
 from consult.admin.exports import export_urls
-from consult.admin.history import EditorialHistoryAdmin
+from consult.admin.history import EditorialHistoryAdmin, ModerationHistoryMixin
 from consult.admin.languages import BilingualAdmin
 from consult.models import (
     Argument,
@@ -22,7 +24,6 @@ from consult.models import (
     StatementCorrection,
     TimelineEvent,
 )
-from consult.moderation import decide_argument
 from consult.views.organisations import reason_step
 
 
@@ -52,15 +53,24 @@ class ArgumentSourceInline(admin.TabularInline):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
+class ArgumentAdmin(DecisionButtonsMixin, BilingualAdmin, EditorialHistoryAdmin):
     list_display = ["claim", "side", "consultation", "status", "author", "organisation", "created_at"]
     list_filter = ["status", "side", "consultation"]
     search_fields = ["claim", "explanation", "author__email", "organisation__name"]
     list_select_related = ["consultation", "author", "organisation"]
-    raw_id_fields = ["author", "answers"]
+    raw_id_fields = ["answers"]
     date_hierarchy = "created_at"
     inlines = [ArgumentSourceInline]
-    actions = ["approve_arguments", "reject_arguments"]
+    # Publishing, rejecting and taking down are decisions (consult/moderation.py), and who wrote
+    # it, in whose name, is the author's: only the actions change these.
+    readonly_fields = ["status", "published_at", "decision_reason", "author", "organisation"]
+    actions = ["approve_arguments", "reject_arguments", "take_down_arguments"]
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "publish": Decision(_("Publish"), moderation.publish_argument),
+        "reject": Decision(_("Reject"), moderation.reject_argument),
+        "take-down": Decision(_("Take down"), moderation.take_down_argument),
+    }
 
     @admin.action(description=_("Approve selected arguments"), permissions=["change"])
     def approve_arguments(self, request, queryset):
@@ -69,7 +79,7 @@ class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
             request,
             queryset,
             title=_("Approve arguments"),
-            decide=lambda argument, reason: decide_argument(argument, request.user, True, reason),
+            decide=lambda argument, reason: moderation.publish_argument(argument, request.user, reason),
             done=_("%(count)d arguments published; their authors are told by email."),
         )
 
@@ -80,18 +90,73 @@ class ArgumentAdmin(BilingualAdmin, EditorialHistoryAdmin):
             request,
             queryset,
             title=_("Reject arguments"),
-            decide=lambda argument, reason: decide_argument(argument, request.user, False, reason),
+            decide=lambda argument, reason: moderation.reject_argument(argument, request.user, reason),
             done=_("%(count)d arguments rejected; their authors are emailed the reason."),
+        )
+
+    @admin.action(
+        description=_("Take down selected published arguments (with a reason)"), permissions=["change"]
+    )
+    def take_down_arguments(self, request, queryset):
+        return reason_step(
+            self,
+            request,
+            queryset,
+            title=_("Take down arguments"),
+            decide=lambda argument, reason: moderation.take_down_argument(argument, request.user, reason),
+            done=_("%(count)d arguments taken down; their authors are emailed the reason."),
         )
 
 
 @admin.register(ArgumentReport)
-class ArgumentReportAdmin(admin.ModelAdmin):
-    list_display = ["argument", "reason", "created_at", "resolved_at"]
-    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
+class ArgumentReportAdmin(DecisionButtonsMixin, ModerationHistoryMixin, admin.ModelAdmin):
+    list_display = ["argument", "reason", "created_at", "resolution", "resolved_at"]
+    list_filter = ["reason", "resolution", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["argument__claim", "note"]
     list_select_related = ["argument"]
-    raw_id_fields = ["argument", "reporter"]
+    # What the reader reported is theirs, and its outcome is a decision: all read-only.
+    readonly_fields = [
+        "argument",
+        "reporter",
+        "reason",
+        "note",
+        "created_at",
+        "resolution",
+        "resolved_at",
+        "decision",
+    ]
+    actions = ["uphold_reports", "dismiss_reports"]
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "uphold": Decision(_("Uphold: take the argument down"), moderation.uphold_report),
+        "dismiss": Decision(_("Dismiss"), moderation.dismiss_report),
+    }
+
+    def has_add_permission(self, request) -> bool:
+        # A report is a reader's: nobody files one for them.
+        return False
+
+    @admin.action(description=_("Uphold selected reports: take the argument down"), permissions=["change"])
+    def uphold_reports(self, request, queryset):
+        return reason_step(
+            self,
+            request,
+            queryset.select_related("argument"),
+            title=_("Uphold reports"),
+            decide=lambda report, reason: moderation.uphold_report(report, request.user, reason),
+            done=_("%(count)d reports upheld; the arguments are taken down and their authors told why."),
+        )
+
+    @admin.action(description=_("Dismiss selected reports"), permissions=["change"])
+    def dismiss_reports(self, request, queryset):
+        return reason_step(
+            self,
+            request,
+            queryset.select_related("argument"),
+            title=_("Dismiss reports"),
+            decide=lambda report, reason: moderation.dismiss_report(report, request.user, reason),
+            done=_("%(count)d reports dismissed; the arguments stay as they are."),
+        )
 
 
 class StatementCorrectionInline(admin.TabularInline):
@@ -212,49 +277,57 @@ class StatementAdmin(BilingualAdmin, EditorialHistoryAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who may act for the organisation: members add each other on the site, not staff here."""
+
     model = Membership
     extra = 0
-    raw_id_fields = ["user"]
+    can_delete = False
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EditorialHistoryAdmin):
+class OrganisationAdmin(DecisionButtonsMixin, EditorialHistoryAdmin):
     list_display = ["name", "website", "status", "created_at", "verified_at"]
     list_filter = ["status"]
     search_fields = ["name", "website"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
-    # Verification releases held signatures and is recorded: only the actions change it.
+    # Verifying and refusing move signatures and counts, and are recorded: only the actions
+    # (consult/signatories.py) change these.
     readonly_fields = ["status", "verified_at", "created_by"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["verify_organisations", "refuse_organisations"]
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "verify": Decision(_("Verify"), signatories.verify_organisation),
+        "refuse": Decision(_("Refuse"), signatories.refuse_organisation),
+    }
 
     @admin.action(description=_("Verify selected organisations"), permissions=["change"])
     def verify_organisations(self, request, queryset):
-        def verify(organisation: Organisation, reason: str) -> bool:
-            organisation.verify(request.user, reason)
-            return True
-
         return reason_step(
             self,
             request,
             queryset,
             title=_("Verify organisations"),
-            decide=verify,
-            done=_("%(count)d organisations verified; their held signatures now count."),
+            decide=lambda organisation, reason: signatories.verify_organisation(
+                organisation, request.user, reason
+            ),
+            done=_("%(count)d organisations verified; their signatures count and their members are told."),
         )
 
     @admin.action(description=_("Refuse selected organisations"), permissions=["change"])
     def refuse_organisations(self, request, queryset):
-        def refuse(organisation: Organisation, reason: str) -> bool:
-            organisation.refuse(request.user, reason)
-            return True
-
         return reason_step(
             self,
             request,
             queryset,
             title=_("Refuse organisations"),
-            decide=refuse,
-            done=_("%(count)d organisations refused; their signatures stay held."),
+            decide=lambda organisation, reason: signatories.refuse_organisation(
+                organisation, request.user, reason
+            ),
+            done=_("%(count)d organisations refused; their signatures are held and their members told why."),
         )

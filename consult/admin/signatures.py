@@ -1,53 +1,64 @@
 """Signatures: personal data masked without permission; decisions go through the signature's methods."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from consult import signatories
 from consult.addresses import normalise_email
 from consult.admin.cleanups import cleanup_urls
+from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
 from consult.admin.history import ModerationHistoryMixin
 from consult.admin.pagination import EstimatedCountPaginator
+from consult.admin.personal_data import may_see_personal_data
 from consult.exports import mask_email
-from consult.models import (
-    ModerationDecision,
-    Signature,
-)
+from consult.models import Signature
 from consult.views.organisations import reason_step
 
 PERSONAL_FIELDS = ["email", "email_normalised", "postcode", "ip_hash"]
 
 
-def may_see_personal_data(request) -> bool:
-    return request.user.has_perm("consult.view_signer_personal_data")
-
-
 @admin.register(Signature)
-class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
-    list_display = ["name", "signer_email", "statement", "kind", "state", "hold", "role_status", "signed"]
+class SignatureAdmin(DecisionButtonsMixin, ModerationHistoryMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "signer_email",
+        "statement",
+        "kind",
+        "state",
+        "hold",
+        "role_status",
+        "signed",
+        # The role a notable signer claims, beside its verification: what moderators check.
+        "public_role",
+    ]
     list_filter = ["state", "kind", "hold", "role_status", "statement"]
     # An address is looked up exactly, through its index (see get_search_results).
     search_fields = ["name", "public_role"]
     list_select_related = ["statement"]
-    raw_id_fields = ["user", "organisation"]
     # A million rows: newest first by primary key (an index), sorted by nothing that needs a
     # sort of the whole table, counted by estimate, and no date drill-down (a scan per load).
     ordering = ["-pk"]
     sortable_by = ["signed"]
     paginator = EstimatedCountPaginator
-    # The counters move only through the signature's own methods, never by editing fields.
-    readonly_fields = [
-        "statement",
-        "state",
-        "hold",
-        "role_status",
-        "email_normalised",
-        "ip_hash",
-        "created_at",
-        "cleanup",
-    ]
+    # What people signed stays what they signed, their consent is theirs alone, and the counters
+    # move only through the decisions (consult/signatories.py): no field here is editable.
+    readonly_fields = [field.name for field in Signature._meta.concrete_fields if field.name != "id"]
     show_full_result_count = False
     actions = ["verify_public_roles", "refuse_public_roles", "release_signatures", "invalidate_signatures"]
     change_list_template = "admin/consult/signature/change_list.html"
+    change_form_template = DECISION_CHANGE_FORM
+    decisions = {
+        "verify-role": Decision(_("Verify public role"), signatories.verify_public_role),
+        "refuse-role": Decision(_("Refuse public role"), signatories.refuse_public_role),
+        "release": Decision(_("Release"), signatories.release_signature),
+        "invalidate": Decision(_("Invalidate"), signatories.invalidate_signature),
+    }
 
     def get_urls(self):
         return [*cleanup_urls(self), *super().get_urls()]
@@ -100,61 +111,57 @@ class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
     def verify_public_roles(self, request, queryset):
         return self._decide_each(
             request,
-            queryset.filter(kind=Signature.Kind.NOTABLE).exclude(state=Signature.State.WITHDRAWN),
+            queryset,
             title=_("Verify public roles"),
-            action="verify public role",
-            change=lambda signature, reason: signature.set_role_status(Signature.RoleStatus.VERIFIED),
+            decide=signatories.verify_public_role,
             done=_("%(count)d public roles verified; they count as public office holders."),
-            selected=queryset,
         )
 
     @admin.action(description=_("Refuse public role"), permissions=["change"])
     def refuse_public_roles(self, request, queryset):
         return self._decide_each(
             request,
-            queryset.filter(kind=Signature.Kind.NOTABLE).exclude(state=Signature.State.WITHDRAWN),
+            queryset,
             title=_("Refuse public roles"),
-            action="refuse public role",
-            change=lambda signature, reason: signature.set_role_status(Signature.RoleStatus.REFUSED),
+            decide=signatories.refuse_public_role,
             done=_("%(count)d public roles refused; they count as individuals."),
-            selected=queryset,
         )
 
     @admin.action(description=_("Release held signatures"), permissions=["change"])
     def release_signatures(self, request, queryset):
-        # Signatures held for an unverified organisation are released by verifying it instead.
         return self._decide_each(
             request,
-            queryset.filter(hold=Signature.Hold.SUSPECT),
+            queryset,
             title=_("Release held signatures"),
-            action="release signature",
-            change=lambda signature, reason: signature.release(),
+            decide=signatories.release_signature,
             done=_("%(count)d signatures released."),
-            selected=queryset,
         )
 
     @admin.action(description=_("Invalidate selected signatures"), permissions=["change"])
     def invalidate_signatures(self, request, queryset):
-        # A withdrawn signature is left alone: invalidating it would make it live again.
-        live = [Signature.State.PENDING, Signature.State.CONFIRMED]
         return self._decide_each(
             request,
-            queryset.filter(state__in=live),
+            queryset,
             title=_("Invalidate signatures"),
-            action="invalidate signature",
-            change=lambda signature, reason: signature.invalidate(reason),
+            decide=signatories.invalidate_signature,
             done=_("%(count)d signatures invalidated."),
-            selected=queryset,
         )
 
-    def _decide_each(self, request, eligible, *, title, action: str, change, done, selected):
-        """Ask for a reason, then apply `change` to each eligible signature and record it."""
-        eligible_ids = set(eligible.values_list("pk", flat=True))
-
-        def decide(signature: Signature, reason: str) -> bool:
-            if signature.pk not in eligible_ids or not change(signature, reason):
-                return False
-            ModerationDecision.record(request.user, signature, action, reason)
-            return True
-
-        return reason_step(self, request, selected, title=title, decide=decide, done=done)
+    def _decide_each(
+        self,
+        request: HttpRequest,
+        selected: QuerySet,
+        *,
+        title: Any,
+        decide: Callable,
+        done: Any,
+    ) -> TemplateResponse | None:
+        """Ask for a reason, then take the decision on each selected signature it applies to."""
+        return reason_step(
+            self,
+            request,
+            selected.select_related("statement"),
+            title=title,
+            decide=lambda signature, reason: decide(signature, request.user, reason),
+            done=done,
+        )

@@ -225,12 +225,29 @@ class ArgumentReport(models.Model):
         MISLEADING_SOURCE = "misleading_source", _("Misleading source")
         OTHER = "other", _("Other")
 
+    class Resolution(models.TextChoices):
+        OPEN = "", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
     argument = models.ForeignKey(Argument, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason)
     note = models.TextField(_("details"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=10, choices=Resolution, default=Resolution.OPEN, blank=True
+    )
+    # The decision that resolved it: on the argument (taken down, published) or on the report.
+    decision = models.ForeignKey(
+        "consult.ModerationDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from consult.models.moderation import ModerationDecision
 from consult.slugs import unique_slug
 
 
@@ -93,8 +92,11 @@ class Organisation(models.Model):
     def add_member(self, user, role: str) -> "Membership":
         return self.memberships.create(user=user, role=role)
 
-    def verify(self, moderator, reason: str) -> int:
-        """Verify the organisation and count the signatures held until now. Returns how many."""
+    def verify(self) -> int:
+        """Verify the organisation and count the signatures held until now. Returns how many.
+
+        The decision, with its record and emails, is consult/signatories.py's `verify_organisation`.
+        """
         from consult.models.signatures import Signature  # It imports this module.
 
         held = self.signatures.filter(hold=Signature.Hold.UNVERIFIED_ORGANISATION)
@@ -104,23 +106,29 @@ class Organisation(models.Model):
                 self.verified_at = timezone.now()
             self.save(update_fields=["status", "verified_at"])
             # One by one through release(), so each signature moves the counters exactly once.
-            released = sum(signature.release() for signature in held)
-            ModerationDecision.record(moderator, self, "verify organisation", reason)
-        return released
+            return sum(signature.release() for signature in held)
 
-    def refuse(self, moderator, reason: str) -> None:
-        """Refuse verification.
+    def refuse(self) -> int:
+        """Refuse verification, and hold the organisation's live signatures. Returns how many.
 
-        Signatures held for this organisation stay held (never counted, never listed) rather
-        than being invalidated: a refusal is often "not yet" (a missing document), and verifying
-        later then counts them without anyone signing again. Moderators who judge them fraudulent
-        invalidate them from the signature list, with their own reason.
+        Held signatures are never counted or listed, but not invalidated: a refusal is often
+        "not yet" (a missing document), and verifying later counts them again without anyone
+        signing again. Refusing an organisation verified earlier holds those that counted.
+        Moderators who judge them fraudulent invalidate them from the signature list.
         """
+        from consult.models.signatures import Signature  # It imports this module.
+
+        live = self.signatures.filter(
+            kind=Signature.Kind.ORGANISATION,
+            hold=Signature.Hold.NONE,
+            state__in=[Signature.State.PENDING, Signature.State.CONFIRMED],
+        )
         with transaction.atomic():
             self.status = self.Status.REFUSED
             self.verified_at = None
             self.save(update_fields=["status", "verified_at"])
-            ModerationDecision.record(moderator, self, "refuse organisation", reason)
+            # One by one through hold_for_organisation(), so the counters lose each exactly once.
+            return sum(signature.hold_for_organisation() for signature in live.order_by("pk"))
 
 
 class Membership(models.Model):

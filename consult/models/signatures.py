@@ -288,6 +288,10 @@ class Signature(models.Model):
         """Lift a hold (a moderator found the signature genuine)."""
         return self._change(hold=self.Hold.NONE)
 
+    def hold_for_organisation(self) -> bool:
+        """Stop counting an organisation's signature while the organisation is not verified."""
+        return self._change(hold=self.Hold.UNVERIFIED_ORGANISATION)
+
     def set_role_status(self, status: str) -> bool:
         return self._change(role_status=status)
 

@@ -130,7 +130,14 @@ def world(statement):
 
 
 # Parameters of a model's own routes other than its id: a language, a decision.
-ROUTE_PARAMETERS = {"consult.update:preview": ["en"], "consult.update:milestone": ["cancel"]}
+ROUTE_PARAMETERS = {
+    "consult.update:preview": ["en"],
+    "consult.update:milestone": ["cancel"],
+    "consult.argument:decide": ["publish"],
+    "consult.argumentreport:decide": ["dismiss"],
+    "consult.organisation:decide": ["verify"],
+    "consult.signature:decide": ["release"],
+}
 
 
 def url_for(route: Route, world: dict) -> str:
@@ -205,13 +212,18 @@ ROUTES = {
     "consult.argument:add": ("200", "403", "403", "403", "login", "login"),
     "consult.argument:change": ("200", "200", "200", "403", "login", "login"),
     "consult.argument:changelist": ("200", "200", "200", "403", "login", "login"),
+    # A decision as a button on the change page: asks for the reason, then decides.
+    "consult.argument:decide": ("200", "200", "200", "403", "login", "login"),
     "consult.argument:delete": ("200", "403", "403", "403", "login", "login"),
     "consult.argument:history": ("200", "200", "200", "403", "login", "login"),
     "consult.argument:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.argument:simple_history": ("200/403", "200/403", "200/403", "403", "login", "login"),
-    "consult.argumentreport:add": ("200", "403", "403", "403", "login", "login"),
+    # A report is a reader's: nobody files one in the admin.
+    "consult.argumentreport:add": ("403", "403", "403", "403", "login", "login"),
     "consult.argumentreport:change": ("200", "200", "200", "403", "login", "login"),
     "consult.argumentreport:changelist": ("200", "200", "200", "403", "login", "login"),
+    # A decision as a button on the change page: asks for the reason, then decides.
+    "consult.argumentreport:decide": ("200", "200", "200", "403", "login", "login"),
     "consult.argumentreport:delete": ("200", "403", "403", "403", "login", "login"),
     "consult.argumentreport:history": ("200", "200", "200", "403", "login", "login"),
     "consult.argumentreport:redirect": ("302", "302", "302", "302", "login", "login"),
@@ -238,6 +250,8 @@ ROUTES = {
     "consult.organisation:add": ("200", "403", "403", "403", "login", "login"),
     "consult.organisation:change": ("200", "200", "200", "403", "login", "login"),
     "consult.organisation:changelist": ("200", "200", "200", "403", "login", "login"),
+    # A decision as a button on the change page: asks for the reason, then decides.
+    "consult.organisation:decide": ("200", "200", "200", "403", "login", "login"),
     "consult.organisation:delete": ("200", "403", "403", "403", "login", "login"),
     "consult.organisation:history": ("200", "200", "200", "403", "login", "login"),
     "consult.organisation:redirect": ("302", "302", "302", "302", "login", "login"),
@@ -252,6 +266,8 @@ ROUTES = {
     "consult.signature:change": ("200", "200", "200", "403", "login", "login"),
     "consult.signature:changelist": ("200", "200", "200", "403", "login", "login"),
     "consult.signature:cleanup": ("200", "200", "200", "403", "login", "login"),
+    # A decision as a button on the change page: asks for the reason, then decides.
+    "consult.signature:decide": ("200", "200", "200", "403", "login", "login"),
     "consult.signature:delete": ("403", "403", "403", "403", "login", "login"),
     "consult.signature:history": ("200", "200", "200", "403", "login", "login"),
     "consult.signature:redirect": ("302", "302", "302", "302", "login", "login"),
@@ -303,9 +319,14 @@ ACTIONS = {
     "consult.argument": {
         "approve_arguments": MODERATES,
         "reject_arguments": MODERATES,
+        "take_down_arguments": MODERATES,
         "delete_selected": SUPERUSER_ONLY,
     },
-    "consult.argumentreport": {"delete_selected": SUPERUSER_ONLY},
+    "consult.argumentreport": {
+        "uphold_reports": MODERATES,
+        "dismiss_reports": MODERATES,
+        "delete_selected": SUPERUSER_ONLY,
+    },
     "consult.consultation": {"delete_selected": SUPERUSER_ONLY},
     "consult.fraudcleanup": {},
     "consult.moderationdecision": {},

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from consult import signatories
 from consult.models import ModerationDecision, Organisation, Signature, SignatureCounter
 from consult.models.statements import Counts
 from tests.consult.signers import post_sign
@@ -60,7 +61,10 @@ def test_verifying_releases_held_signatures_with_exact_counts(statement, superus
     SignatureFactory(statement=statement).confirm()
     assert statement.counts() == Counts(individuals=1, organisations=0)
 
-    released = pending_organisation.verify(superuser, "Checked the charity register.")
+    released = pending_organisation.verify()
+    ModerationDecision.record(
+        superuser, pending_organisation, "verify organisation", "Checked the charity register."
+    )
 
     pending_organisation.refresh_from_db()
     assert pending_organisation.status == Organisation.Status.VERIFIED
@@ -94,23 +98,23 @@ def test_member_signature_through_the_sign_form_counts_once_the_organisation_is_
 def test_verifying_leaves_signatures_of_other_organisations_held(statement, superuser, pending_organisation):
     other = OrganisationFactory(status=Organisation.Status.PENDING)
     held_signature(statement, other)
-    pending_organisation.verify(superuser, "ok")
+    signatories.verify_organisation(pending_organisation, superuser, "ok")
     assert statement.counts() == Counts()
     assert Signature.objects.get().hold == HELD
 
 
 def test_verifying_twice_counts_once_and_keeps_the_first_date(statement, superuser, pending_organisation):
     held_signature(statement, pending_organisation)
-    pending_organisation.verify(superuser, "ok")
+    signatories.verify_organisation(pending_organisation, superuser, "ok")
     first = pending_organisation.verified_at
-    assert pending_organisation.verify(superuser, "again") == 0
+    assert signatories.verify_organisation(pending_organisation, superuser, "again") is False
     assert pending_organisation.verified_at == first
     assert statement.counts().organisations == 1
 
 
 def test_refusing_keeps_signatures_held_and_uncounted(statement, superuser, pending_organisation):
     signature = held_signature(statement, pending_organisation)
-    pending_organisation.refuse(superuser, "No such charity.")
+    signatories.refuse_organisation(pending_organisation, superuser, "No such charity.")
     pending_organisation.refresh_from_db()
     signature.refresh_from_db()
     assert pending_organisation.status == Organisation.Status.REFUSED
@@ -121,8 +125,8 @@ def test_refusing_keeps_signatures_held_and_uncounted(statement, superuser, pend
 
 def test_verifying_after_a_refusal_counts_the_held_signatures(statement, superuser, pending_organisation):
     held_signature(statement, pending_organisation)
-    pending_organisation.refuse(superuser, "Documents missing.")
-    pending_organisation.verify(superuser, "Documents received.")
+    signatories.refuse_organisation(pending_organisation, superuser, "Documents missing.")
+    signatories.verify_organisation(pending_organisation, superuser, "Documents received.")
     assert statement.counts().organisations == 1
 
 
