@@ -12,7 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from consult.admin.history import ModerationHistoryMixin
-from consult.admin.personal_data import may_see_personal_data
+from consult.admin_personal_data import may_see_personal_data
 from consult.exports import mask_email
 from consult.forms.moderation import CleanupCriteriaForm, ReasonForm
 from consult.models import FraudCleanup, Signature

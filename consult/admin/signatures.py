@@ -15,7 +15,7 @@ from consult.admin.cleanups import cleanup_urls
 from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
 from consult.admin.history import ModerationHistoryMixin
 from consult.admin.pagination import EstimatedCountPaginator
-from consult.admin.personal_data import may_see_personal_data
+from consult.admin_personal_data import may_see_personal_data
 from consult.exports import mask_email
 from consult.models import Signature
 from consult.views.organisations import reason_step
