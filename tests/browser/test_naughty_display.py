@@ -13,6 +13,7 @@ from django.test import Client
 
 from consult.models import Argument, Organisation, Signature
 from consult.moderation import decide_argument
+from consult.signatories import verify_organisation
 from tests.conftest import with_mfa
 from tests.consult.signers import served_token
 from tests.factories import ConsultationFactory, StatementFactory, UserFactory
@@ -67,7 +68,7 @@ def store_payloads(statement, moderator) -> dict[str, list[str]]:
     response = logged_in(author).post("/accounts/organisations/new/", fields | {"role": texts[2]})
     assert response.status_code == 302
     organisation = Organisation.objects.get(created_by=author)
-    organisation.verify(moderator, "Checked")
+    verify_organisation(organisation, moderator, "Checked")
     return {
         statement.get_absolute_url(): texts,
         consultation.get_absolute_url(): [texts[0]],

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from consult.models import ModerationDecision, Organisation, Signature, Statement, StatementCorrection
 from consult.models.statements import Counts
+from consult.signatories import refuse_organisation
 from tests.consult.signers import post_sign
 from tests.factories import (
     ConsultationFactory,
@@ -276,7 +277,7 @@ def test_proposal_of_an_organisation_refused_meanwhile_is_not_approved(
     moderator_client, organisation, consultation, user, superuser
 ):
     statement = proposed_statement(organisation, user, consultation)
-    organisation.refuse(superuser, "Not genuine.")
+    refuse_organisation(organisation, superuser, "Not genuine.")
     response = decide(moderator_client, "approve_statements", [statement], "ok")
     assert response.status_code == 302
     statement.refresh_from_db()
