@@ -163,6 +163,12 @@ class PersonalDataAdmin(PersonalFormFields, ModelAdminBase):
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    def to_field_allowed(self, request: HttpRequest, to_field: str) -> bool:
+        # `?_to_field=email` would make a list hand back each row's address.
+        if touches_personal_data(self.model, to_field) and not may_see_personal_data(request):
+            return False
+        return super().to_field_allowed(request, to_field)
+
     def get_search_fields(self, request: HttpRequest) -> Any:
         fields = super().get_search_fields(request)
         return fields if may_see_personal_data(request) else without_personal(self.model, fields)

@@ -157,6 +157,13 @@ def test_no_admin_list_answers_a_lookup_on_personal_data_without_the_permission(
             assert response.status_code in (400, 200) and not answered, f"{model._meta.label} ?{lookup}="
 
 
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_no_admin_list_hands_back_a_personal_field_as_its_key(world, nosy, model):
+    for name in personal_fields(model):
+        response = nosy.get(admin_url(model, "changelist"), {"_to_field": name, "_popup": "1"})
+        assert response.status_code == 400, f"{model._meta.label} ?_to_field={name}"
+
+
 def test_with_the_permission_a_lookup_on_an_address_filters(world):
     """The probe above would see an answer: the filter works for those entitled to it."""
     client = Client()
