@@ -14,6 +14,7 @@ from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from consult.admin_personal_data import mask_emails_in
 from consult.models import (
     ArgumentReport,
     FraudCleanup,
@@ -198,3 +199,15 @@ def test_a_moderator_sees_addresses_masked(world):
     page = client.get(admin_url(Organisation, "change", organisation.pk)).content.decode()
     assert "v***@example.org" in page  # The member, in the membership inline's label.
     assert "victim.person@example.org" not in page
+
+
+def test_addresses_in_a_page_are_masked_but_form_values_are_left_to_save_unchanged():
+    page = (
+        b'<a href="/admin/accounts/user/1/change/">jo.bloggs@example.org</a> (Ann+tag@mail.example.co.uk)'
+        b'<input name="q" value="typed@example.org">'
+        b'<textarea name="body">write to help@example.org</textarea>'
+    )
+    masked = mask_emails_in(page).decode()
+    assert ">j***@example.org</a> (A***@mail.example.co.uk)" in masked
+    assert 'value="typed@example.org"' in masked and "write to help@example.org</textarea>" in masked
+    assert "jo.bloggs@" not in masked and "Ann+tag@" not in masked
