@@ -145,6 +145,15 @@ def test_no_admin_page_shows_personal_data_without_the_permission(world, nosy, m
         assert [secret for secret in secrets if secret in html] == [], url
 
 
+def test_the_admin_home_and_app_pages_show_no_personal_data(world, nosy):
+    secrets = personal_values()
+    apps = {model._meta.app_label for model in admin.site._registry}
+    for url in [reverse("admin:index"), *(reverse("admin:app_list", args=[app]) for app in apps)]:
+        response = nosy.get(url)
+        assert response.status_code == 200, url
+        assert [secret for secret in secrets if secret in response.content.decode()] == [], url
+
+
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
 def test_no_admin_list_answers_a_lookup_on_personal_data_without_the_permission(world, nosy, model):
     changelist = admin_url(model, "changelist")
