@@ -100,13 +100,13 @@ def without_personal(model: type[models.Model], names: Iterable[Any]) -> list[An
     return kept
 
 
-def mask_emails_in(content: bytes) -> bytes:
+def mask_emails_in(content: bytes, charset: str = "utf-8") -> bytes:
     """Every address in a page masked, except in form values (masking those would save the mask)."""
 
     def mask(match: re.Match[str]) -> str:
         return match.group(0) if match.group(1) is None else mask_email(match.group(1))
 
-    return EMAIL_IN_TEXT.sub(mask, content.decode()).encode()
+    return EMAIL_IN_TEXT.sub(mask, content.decode(charset, errors="replace")).encode(charset)
 
 
 def masked_column(model: type[models.Model], name: str) -> Callable[[models.Model], str]:
@@ -162,6 +162,12 @@ class PersonalDataAdmin(PersonalFormFields, ModelAdminBase):
         ):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    def to_field_allowed(self, request: HttpRequest, to_field: str) -> bool:
+        # `?_to_field=email` would make a list hand back each row's address.
+        if touches_personal_data(self.model, to_field) and not may_see_personal_data(request):
+            return False
+        return super().to_field_allowed(request, to_field)
 
     def get_search_fields(self, request: HttpRequest) -> Any:
         fields = super().get_search_fields(request)
@@ -236,7 +242,7 @@ def mask_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         return response
 
     def mask(rendered: HttpResponse) -> None:
-        rendered.content = mask_emails_in(rendered.content)
+        rendered.content = mask_emails_in(rendered.content, rendered.charset)
 
     if getattr(response, "is_rendered", True):
         mask(response)

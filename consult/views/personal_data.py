@@ -39,15 +39,15 @@ def erase_or_confirm(request: HttpRequest, signature: Signature, cancel_url: str
     return render(request, "consult/sign/erase.html", context)
 
 
-def get_unerased_signature(token: str) -> Signature | None:
-    signature = get_manage_token(token).signature
+def get_unerased_signature(request: HttpRequest, token: str) -> Signature | None:
+    signature = get_manage_token(request, token).signature
     return None if personal_data.is_erased(signature) else signature
 
 
 @require_GET
 @never_cache
 def download(request: HttpRequest, token: str) -> HttpResponse:
-    signature = get_unerased_signature(token)
+    signature = get_unerased_signature(request, token)
     if signature is None:
         return erased_page(request, status=410)
     return data_download(signature)
@@ -56,7 +56,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def erase(request: HttpRequest, token: str) -> HttpResponse:
-    signature = get_unerased_signature(token)
+    signature = get_unerased_signature(request, token)
     if signature is None:
         return erased_page(request, status=410)
     return erase_or_confirm(request, signature, cancel_url=reverse("signature_manage", args=[token]))

@@ -36,12 +36,23 @@ def limited_by_form_rate(view: Callable) -> Callable:
     return wrapper
 
 
-def get_manage_token(raw: str) -> SignatureToken:
-    """The signature behind a manage link, or 404. Manage links never expire."""
+def get_manage_token(request: HttpRequest, raw: str) -> SignatureToken:
+    """The signature behind a manage link, or 404. Manage links never expire.
+
+    An organisation's signature is the organisation's, not that of the member whose inbox has
+    the link: it opens only for a current member, logged in (Signature.objects.of_person).
+    """
     token = SignatureToken.find(raw, SignatureToken.Purpose.MANAGE)
-    if token is None:
+    if token is None or not may_manage(request, token.signature):
         raise Http404
     return token
+
+
+def may_manage(request: HttpRequest, signature: Signature) -> bool:
+    if signature.kind != Signature.Kind.ORGANISATION:
+        return True
+    user = request.user
+    return user.is_authenticated and Signature.objects.of_person(user).filter(pk=signature.pk).exists()
 
 
 def statement_url(statement: Statement) -> str:
@@ -141,7 +152,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
-    signature = get_manage_token(token).signature
+    signature = get_manage_token(request, token).signature
     if not signature.email:
         return render(request, "consult/sign/erased.html", status=410)
     statement = signature.statement
@@ -159,7 +170,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    signature = get_manage_token(token).signature
+    signature = get_manage_token(request, token).signature
     if not signature.email:  # Erased by its signer, or anonymised under the retention schedule.
         return render(request, "consult/sign/erased.html", status=410)
     context = {
@@ -173,7 +184,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    signature = get_manage_token(token).signature
+    signature = get_manage_token(request, token).signature
     if signature.withdraw():
         messages.success(request, _("Your signature is withdrawn. It no longer counts."))
     return redirect("signature_manage", token=token)
@@ -181,7 +192,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def change_updates(request: HttpRequest, token: str) -> HttpResponse:
-    signature = get_manage_token(token).signature
+    signature = get_manage_token(request, token).signature
     if not signature.email:  # Nobody left to email.
         return render(request, "consult/sign/erased.html", status=410)
     form = UpdatesForm(request.POST)

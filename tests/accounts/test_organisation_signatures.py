@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from consult.models import ConsentEvent, Signature, SignatureCounter
+from consult.models import ConsentEvent, Signature, SignatureCounter, SignatureToken
 from consult.views.unsubscribe import unsubscribe_everywhere
 from tests.factories import OrganisationFactory, SignatureFactory, UserFactory
 
@@ -141,3 +141,47 @@ def test_one_definition_of_a_persons_signatures(organisation, signed):
     assert set(Signature.objects.of_person(bea)) == {for_organisation, own}
     assert list(Signature.objects.of_person(own)) == [own]
     assert list(Signature.objects.of_person(for_organisation)) == [for_organisation]
+
+
+LINK_ACTIONS = [
+    ("get", "signature_manage"),
+    ("get", "signature_data"),
+    ("get", "signature_erase"),
+    ("post", "signature_erase"),
+    ("post", "signature_withdraw"),
+    ("post", "signature_updates"),
+]
+
+
+def follow_link(client, method: str, name: str, token: str):
+    return getattr(client, method)(reverse(name, args=[token]))
+
+
+def test_the_organisations_manage_link_no_longer_opens_for_a_member_who_left(
+    client, organisation, signed, statement
+):
+    for_organisation, own = signed
+    token = SignatureToken.issue(for_organisation, SignatureToken.Purpose.MANAGE)
+    bea = member(organisation, "bea@example.org")
+    organisation.memberships.get(user=bea).leave()
+    for who in (None, bea):
+        if who is not None:
+            client.force_login(who)
+        for method, name in LINK_ACTIONS:
+            assert follow_link(client, method, name, token).status_code == 404, (who, name)
+    assert_untouched(for_organisation, statement)
+
+
+def test_the_organisations_manage_link_opens_for_a_current_member(client, organisation, signed):
+    for_organisation, own = signed
+    token = SignatureToken.issue(for_organisation, SignatureToken.Purpose.MANAGE)
+    client.force_login(member(organisation, "alex@example.org"))
+    assert follow_link(client, "get", "signature_manage", token).status_code == 200
+    data = json.loads(follow_link(client, "get", "signature_data", token).content)
+    assert [each["organisation"] for each in data["signatures"]] == [organisation.name]
+
+
+def test_a_persons_own_manage_link_needs_no_account(client, signed):
+    for_organisation, own = signed
+    token = SignatureToken.issue(own, SignatureToken.Purpose.MANAGE)
+    assert follow_link(client, "get", "signature_manage", token).status_code == 200

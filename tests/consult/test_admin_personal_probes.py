@@ -14,6 +14,7 @@ from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from consult.admin_personal_data import mask_emails_in
 from consult.models import (
     ArgumentReport,
     FraudCleanup,
@@ -144,6 +145,15 @@ def test_no_admin_page_shows_personal_data_without_the_permission(world, nosy, m
         assert [secret for secret in secrets if secret in html] == [], url
 
 
+def test_the_admin_home_and_app_pages_show_no_personal_data(world, nosy):
+    secrets = personal_values()
+    apps = {model._meta.app_label for model in admin.site._registry}
+    for url in [reverse("admin:index"), *(reverse("admin:app_list", args=[app]) for app in apps)]:
+        response = nosy.get(url)
+        assert response.status_code == 200, url
+        assert [secret for secret in secrets if secret in response.content.decode()] == [], url
+
+
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
 def test_no_admin_list_answers_a_lookup_on_personal_data_without_the_permission(world, nosy, model):
     changelist = admin_url(model, "changelist")
@@ -155,6 +165,13 @@ def test_no_admin_list_answers_a_lookup_on_personal_data_without_the_permission(
             response = nosy.get(changelist, {lookup: probe})
             answered = response.status_code == 200 and response.context["cl"].result_count != everything
             assert response.status_code in (400, 200) and not answered, f"{model._meta.label} ?{lookup}="
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_no_admin_list_hands_back_a_personal_field_as_its_key(world, nosy, model):
+    for name in personal_fields(model):
+        response = nosy.get(admin_url(model, "changelist"), {"_to_field": name, "_popup": "1"})
+        assert response.status_code == 400, f"{model._meta.label} ?_to_field={name}"
 
 
 def test_with_the_permission_a_lookup_on_an_address_filters(world):
@@ -191,3 +208,15 @@ def test_a_moderator_sees_addresses_masked(world):
     page = client.get(admin_url(Organisation, "change", organisation.pk)).content.decode()
     assert "v***@example.org" in page  # The member, in the membership inline's label.
     assert "victim.person@example.org" not in page
+
+
+def test_addresses_in_a_page_are_masked_but_form_values_are_left_to_save_unchanged():
+    page = (
+        b'<a href="/admin/accounts/user/1/change/">jo.bloggs@example.org</a> (Ann+tag@mail.example.co.uk)'
+        b'<input name="q" value="typed@example.org">'
+        b'<textarea name="body">write to help@example.org</textarea>'
+    )
+    masked = mask_emails_in(page).decode()
+    assert ">j***@example.org</a> (A***@mail.example.co.uk)" in masked
+    assert 'value="typed@example.org"' in masked and "write to help@example.org</textarea>" in masked
+    assert "jo.bloggs@" not in masked and "Ann+tag@" not in masked
