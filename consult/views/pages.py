@@ -171,8 +171,8 @@ def statement_signatories(statement: Statement, counts) -> str:
 
 # The page carries the sign form (and its CSRF cookie): no shared cache may keep it.
 @never_cache
-def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: int = 200) -> HttpResponse:
-    """The statement, its counts and signatories. The sign view passes back a form with errors."""
+def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The statement, its counts and signatories, and a link to its sign page."""
     statement = get_public_statement(slug)
     counts = statement.counts()
     context = {
@@ -181,6 +181,5 @@ def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: in
         "next_milestone": statement.next_milestone(counts.total),
         "signatories": statement_signatories(statement, counts),
         "corrections": statement.corrections.all(),
-        "sign_form": sign_form,
     }
-    return render(request, "consult/statement_detail.html", context, status=status)
+    return render(request, "consult/statement_detail.html", context)
