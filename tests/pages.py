@@ -249,7 +249,7 @@ NOT_PAGES = {
     "signature_updates": "POST only",
     "my_signature_withdraw": "POST only",
     "my_signature_updates": "POST only",
-    "organisation_add_member": "POST only",
+    "organisation_add_member": "a POST; a GET (the language switcher on its error page) redirects",
     "organisation_leave": "POST only",
     # Only for developers: these exist only while DEBUG (or BENCHMARK_BASELINES) is on.
     "dev_mailbox": "the development mailbox",

@@ -188,3 +188,26 @@ def test_embed_widget_and_api_point_signers_at_the_sign_page(client, statement):
     assert document["sign_url"].endswith(sign_url(statement))
     widget = client.get(f"/embed/statements/{statement.slug}/").content.decode()
     assert f'href="{document["sign_url"]}"' in widget
+
+
+@pytest.fixture
+def demo(db):
+    from tests.pages import Demo
+
+    return Demo()
+
+
+def test_no_page_shown_after_a_post_switches_language_to_an_address_get_cannot_open(demo):
+    """Every form's error state (tests/pages.py): each language link answers a GET."""
+    from tests.pages import PAGES
+    from tests.test_html_validity import submit_invalid
+
+    for page in [page for page in PAGES if page.invalid is not None]:
+        client = Client()
+        if page.login:
+            client.force_login(demo.reader)
+        body = submit_invalid(client, page.url(demo), page.invalid_values(demo)).content.decode()
+        links = re.findall(r'<a href="([^"]+)" hreflang="[a-z]+" lang=', body)
+        assert links, page
+        for link in links:
+            assert client.get(html.unescape(link)).status_code in (200, 302), (page, link)
