@@ -136,15 +136,15 @@ def forms_of(html: str, page_path: str) -> list[dict]:
 
 
 def sign_form(client: Client, slug: str) -> dict:
-    """The statement page's sign form (a POST form with an email field), with its served time."""
-    page_path = f"/statements/{slug}/"
+    """The sign page's form (a POST form with an email field), with its served time."""
+    page_path = f"/statements/{slug}/sign/"
     response = client.request("GET", page_path)
     if response.status != 200:
         raise Unavailable(f"error: GET {page_path} answered {response.status}")
     for form in forms_of(response.text, page_path):
         if form["method"] == "post" and "email" in form["fields"]:
             return form | {"served": time.monotonic()}
-    raise Unavailable("feature missing: no sign form (a POST form with an email field) on the statement page")
+    raise Unavailable("feature missing: no sign form (a POST form with an email field) on the sign page")
 
 
 def confirmation_form(client: Client, path: str) -> dict:

@@ -51,7 +51,7 @@ def baseline(count: int, fixtures: dict) -> Callable[[int], int]:
 def sign(count: int, fixtures: dict) -> Callable[[int], int]:
     client = Client(enforce_csrf_checks=True)
     slug = fixtures["small"]["slug"]
-    page = client.get(f"/statements/{slug}/")
+    page = client.get(f"/statements/{slug}/sign/")
     form = next(
         form for form in driver.forms_of(page.text, page.request["PATH_INFO"]) if "email" in form["fields"]
     )

@@ -125,6 +125,7 @@ def check_numbers(**kwargs: Any) -> list[CheckMessage]:
         ("ANONYMISE_AFTER_CLOSE_DAYS", settings.ANONYMISE_AFTER_CLOSE_DAYS, 1, None, 90),
         ("CONN_MAX_AGE", settings.DATABASES["default"].get("CONN_MAX_AGE", 0), 0, None, 60),
         ("SECURE_HSTS_SECONDS", settings.SECURE_HSTS_SECONDS, 0, None, 31536000),
+        ("PAGE_CACHE_SECONDS", settings.PAGE_CACHE_SECONDS, 1, 3600, 5),
     ]
     messages = []
     for variable, value, smallest, largest, example in numbers:

@@ -230,6 +230,10 @@ MILESTONE_GRACE_MINUTES = env.int("MILESTONE_GRACE_MINUTES", default=15)
 # An update to more people than this needs a second moderator's approval before it is sent.
 UPDATE_APPROVAL_THRESHOLD = env.int("UPDATE_APPROVAL_THRESHOLD", default=1000)
 
+# How long a CDN (and the site's own shared copy) may keep a reading page for anonymous readers:
+# as long as the embeds keep a count. Twice that while refreshing, five times when the site fails.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=5)
+
 # Retention, in days (stated on the privacy page). Unconfirmed signatures go after 7 days.
 IP_HASH_RETENTION_DAYS = env.int("IP_HASH_RETENTION_DAYS", default=30)
 ANONYMISE_AFTER_CLOSE_DAYS = env.int("ANONYMISE_AFTER_CLOSE_DAYS", default=90)

@@ -47,7 +47,7 @@ def build_document(statement: Statement, counts: Counts) -> dict:
         "title": statement.title,
         "status": effective_status(statement),
         "url": absolute(statement.get_absolute_url()),
-        "sign_url": absolute(statement.get_absolute_url()) + "#sign",
+        "sign_url": absolute(reverse("statement_sign", args=[statement.slug])),
         "widget_url": absolute(reverse("embed_widget", args=[statement.slug])),
         "badge_url": absolute(reverse("embed_badge", args=[statement.slug])),
         "signatures": counts.total,

@@ -94,3 +94,17 @@ def empty_local_documents():
     from consult.embeds import forget_local_documents
 
     forget_local_documents()
+
+
+def forget_shared_pages() -> None:
+    """Forget the anonymous readers' shared copies of pages, as PAGE_CACHE_SECONDS passing would."""
+    from consult.views.reading import local_copies
+
+    cache.clear()
+    local_copies.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_local_pages():
+    """Reading pages' shared copies are kept in each process for a second too."""
+    forget_shared_pages()

@@ -139,7 +139,6 @@ PAGES = [
     Page("argument, logged in", "argument_detail", argument, login=True),
     Page("statement", "statement_detail", statement),
     Page("statement, logged in", "statement_detail", statement, login=True),
-    Page("sign form, error", "statement_detail", statement, invalid={"name": "", "email": "x@"}, status=400),
     Page("page not found", None, path="/no-such-page/", status=404),
     Page("privacy", "privacy"),
     Page("moderation policy", "moderation_policy"),
@@ -180,6 +179,9 @@ PAGES = [
         "statement proposal form, error", "statement_propose", organisation, login=True, invalid={"title": ""}
     ),
     # Signing.
+    Page("sign", "statement_sign", statement),
+    Page("sign, logged in", "statement_sign", statement, login=True),
+    Page("sign form, error", "statement_sign", statement, invalid={"name": "", "email": "x@"}, status=400),
     Page("check your email", "signature_check_email", statement),
     Page("confirm signature", "signature_confirm", lambda demo: [demo.confirm_token]),
     Page("thank you", "signature_thanks", lambda demo: [demo.manage_token]),
@@ -204,9 +206,10 @@ PAGES = [
     Page("consultation, logged in, Welsh", "consultation_detail", consultation, login=True, language="cy"),
     Page("argument, Welsh", "argument_detail", argument, language="cy"),
     Page("statement, Welsh", "statement_detail", statement, language="cy"),
+    Page("sign, Welsh", "statement_sign", statement, language="cy"),
     Page(
         "sign form, error, Welsh",
-        "statement_detail",
+        "statement_sign",
         statement,
         invalid={"name": "", "email": "x@"},
         status=400,
@@ -240,14 +243,13 @@ NOT_PAGES = {
     "open_data_arguments": "JSON",
     "open_data_arguments_csv": "CSV",
     # POST-only actions (a GET answers 405).
-    "statement_sign": 'POST only; its error state is the page "sign form, error"',
     "argument_endorse": "POST only",
     "consultation_position": "POST only",
     "signature_withdraw": "POST only",
     "signature_updates": "POST only",
     "my_signature_withdraw": "POST only",
     "my_signature_updates": "POST only",
-    "organisation_add_member": "POST only",
+    "organisation_add_member": "a POST; a GET (the language switcher on its error page) redirects",
     "organisation_leave": "POST only",
     # Only for developers: these exist only while DEBUG (or BENCHMARK_BASELINES) is on.
     "dev_mailbox": "the development mailbox",

@@ -123,6 +123,8 @@ def test_a_sender_that_is_no_address_is_refused(production, address):
         ("IP_HASH_RETENTION_DAYS", 0),
         ("ANONYMISE_AFTER_CLOSE_DAYS", -1),
         ("SECURE_HSTS_SECONDS", -1),
+        ("PAGE_CACHE_SECONDS", 0),
+        ("PAGE_CACHE_SECONDS", 3601),
     ],
 )
 def test_a_number_out_of_its_range_is_refused(production, name, value):
@@ -135,7 +137,16 @@ def test_a_negative_connection_age_is_refused(production, monkeypatch):
     assert [message.split()[:2] for message in messages()] == [["config.E009", "CONN_MAX_AGE"]]
 
 
-@pytest.mark.parametrize(("name", "value"), [("PORT", 1), ("PORT", 65535), ("IP_HASH_RETENTION_DAYS", 1)])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PORT", 1),
+        ("PORT", 65535),
+        ("IP_HASH_RETENTION_DAYS", 1),
+        ("PAGE_CACHE_SECONDS", 1),
+        ("PAGE_CACHE_SECONDS", 3600),
+    ],
+)
 def test_a_number_at_the_edge_of_its_range_is_accepted(production, name, value):
     setattr(production, name, value)
     assert messages() == []

@@ -79,7 +79,7 @@ def test_signing_answers_fast_and_its_email_goes_out_once_redis_is_back(web_serv
     statement = StatementFactory()
     page_path = statement.get_absolute_url()
     with redis_stopped():
-        status, headers, page = request(web_server_with_redis.url + page_path)
+        status, headers, page = request(web_server_with_redis.url + page_path + "sign/")
         assert status == 200
         csrf_cookie = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
         fields = sign_form_fields(page)

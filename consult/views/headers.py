@@ -1,4 +1,5 @@
-"""Response headers for the public, cookie-free endpoints: the API, the embeds and oEmbed.
+"""Response headers for the public, cookie-free endpoints: the API, the embeds and oEmbed (and the
+reading pages, see consult/views/reading.py).
 
 A CDN in front of the site may keep these responses for CACHE_SECONDS, serve them while
 refreshing for twice that, and serve them stale for five times that when the site is failing
@@ -18,6 +19,17 @@ CACHE_SECONDS = 10
 View = Callable[..., HttpResponse]
 
 
+def cache_publicly(response: HttpResponse, max_age: int) -> None:
+    """Let any cache keep `response` for max_age, serve it while refreshing for 2x, when failing for 5x."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        stale_while_revalidate=2 * max_age,
+        stale_if_error=5 * max_age,
+    )
+
+
 def public_cache(max_age: int = CACHE_SECONDS) -> Callable[[View], View]:
     """Mark a response publicly cacheable, give it a strong ETag and answer If-None-Match with 304."""
 
@@ -25,13 +37,7 @@ def public_cache(max_age: int = CACHE_SECONDS) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             response = view(request, *args, **kwargs)
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=max_age,
-                stale_while_revalidate=2 * max_age,
-                stale_if_error=5 * max_age,
-            )
+            cache_publicly(response, max_age)
             if response.status_code != 200:
                 return response
             etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'

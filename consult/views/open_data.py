@@ -21,6 +21,7 @@ from consult.history import statement_hours
 from consult.models import ArgumentSource, Consultation, Statement
 from consult.postcodes import nation_of_area
 from consult.views.headers import open_cors, public_cache
+from consult.views.reading import reading_page
 
 LICENCE = {
     "name": "Open Government Licence v3.0",
@@ -40,6 +41,7 @@ def public_statement(slug: str) -> Statement | None:
 
 
 @require_safe
+@reading_page()
 def open_data(request: HttpRequest) -> HttpResponse:
     statements = (
         Statement.objects.public().select_related("consultation").order_by("consultation__title", "title")

@@ -84,10 +84,13 @@ def register_organisation(request: HttpRequest) -> HttpResponse:
     return render(request, "consult/organisations/register.html", {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @verified_email_required
 def add_member(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_member_organisation(request.user, slug)
+    if request.method == "GET":
+        # The form's error page is shown at this address, and its language switcher links here.
+        return redirect("my_organisations")
     form = AddMemberForm(request.POST, organisation=organisation)
     if is_limited(request, "add_member", ADD_MEMBER_RATE):
         form.add_error(None, _("You have added many members in a short time. Please try again later."))

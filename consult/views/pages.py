@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 
 from consult import caching
 from consult.models import (
@@ -20,6 +19,7 @@ from consult.models import (
     Stance,
     Statement,
 )
+from consult.views.reading import reading_page
 
 ORDERINGS = {
     "endorsed": ("-endorsement_count", "-published_at"),
@@ -80,6 +80,7 @@ def with_counts(statements) -> list[Statement]:
     return statements
 
 
+@reading_page()
 def home(request: HttpRequest) -> HttpResponse:
     consultations = list(
         Consultation.objects.public().prefetch_related(
@@ -101,6 +102,7 @@ def published_arguments(consultation: Consultation, ordering: str):
     return {side: [a for a in arguments if a.side == side] for side in Side.values}
 
 
+@reading_page(shared_params=["order"])
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_public_consultation(slug)
     ordering = request.GET.get("order", "endorsed")
@@ -123,6 +125,7 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "consult/consultation_detail.html", context)
 
 
+@reading_page()
 def argument_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_public_consultation(slug)
     argument = get_published_argument(consultation, pk)
@@ -138,8 +141,8 @@ def argument_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "consult/argument_detail.html", context)
 
 
-# How long every reader shares one rendering of a statement's charts and signatory lists. The
-# count panel above them is read afresh on every request, so a new signature shows at once there.
+# How long every reader shares one rendering of a statement's charts and signatory lists (a
+# logged-in reader's page, built afresh, reads the count panel above them on every request).
 SIGNATORIES_SECONDS = 5
 
 
@@ -169,10 +172,9 @@ def statement_signatories(statement: Statement, counts) -> str:
     return mark_safe(html)  # Rendered by the template engine above, which escaped every value.
 
 
-# The page carries the sign form (and its CSRF cookie): no shared cache may keep it.
-@never_cache
-def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: int = 200) -> HttpResponse:
-    """The statement, its counts and signatories. The sign view passes back a form with errors."""
+@reading_page()
+def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The statement, its counts and signatories, and a link to its sign page."""
     statement = get_public_statement(slug)
     counts = statement.counts()
     context = {
@@ -181,6 +183,5 @@ def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: in
         "next_milestone": statement.next_milestone(counts.total),
         "signatories": statement_signatories(statement, counts),
         "corrections": statement.corrections.all(),
-        "sign_form": sign_form,
     }
-    return render(request, "consult/statement_detail.html", context, status=status)
+    return render(request, "consult/statement_detail.html", context)

@@ -6,12 +6,14 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing as core_signing
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consult import emails, languages, signing
@@ -59,8 +61,41 @@ def statement_url(statement: Statement) -> str:
     return f"{settings.SITE_URL}{statement.get_absolute_url()}"
 
 
-@require_POST
+# The address a signer typed, kept in a signed cookie for the "check your email" page only: a
+# session would cost a database write per signature, and an address in the URL would reach logs.
+SIGNED_AS_COOKIE = "signed_as"
+SIGNED_AS_SALT = "consult.sign.signed-as"
+SIGNED_AS_SECONDS = 3600
+
+
+def sign_page(request: HttpRequest, statement: Statement, form: SignForm | None = None) -> HttpResponse:
+    """The sign form on a page of its own; given back with its errors (and all its values) after a POST."""
+    if form is None and statement.is_open:
+        form = SignForm(user=request.user, statement=statement)
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "consult/sign/sign.html", {"statement": statement, "form": form}, status=status)
+
+
+def check_email_redirect(statement: Statement, email: str) -> HttpResponse:
+    response = redirect("signature_check_email", slug=statement.slug)
+    # Signed and base64-encoded: an address's non-ASCII characters could not go in a header as they are.
+    response.set_cookie(
+        SIGNED_AS_COOKIE,
+        core_signing.dumps(email, salt=SIGNED_AS_SALT),
+        max_age=SIGNED_AS_SECONDS,
+        path=response.url,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "GET":
+        return sign_page(request, pages.get_public_statement(slug))
     # Only the statement's own row: the page's related objects are read only if it is shown again.
     statement = get_object_or_404(Statement.objects.public(), slug=slug)
     if not statement.is_open:
@@ -68,12 +103,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     form = SignForm(request.POST, user=request.user, statement=statement)
     over_limit = is_limited(request, "sign", settings.SIGN_RATE_LIMIT)
     if not form.is_valid():
-        return pages.statement_detail(request, slug, sign_form=form, status=400)
+        return sign_page(request, statement, form)
     if form.honeypot_filled:
         # Only scripts fill a field people cannot see, with someone else's address as often as
         # not: saving it or emailing that address would help them, so nothing is kept or sent.
         logger.info("Honeypot filled on statement %s; nothing saved", statement.pk)
-        return redirect("signature_check_email", slug=statement.slug)
+        return check_email_redirect(statement, form.cleaned_data.get("email", ""))
     hold = form.hold
     if not hold and (over_limit or form.served_too_recently):
         # Held, not refused: a person behind a busy shared address or a
@@ -90,7 +125,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         confirm_now=form.confirms_now,
     )
     if not form.confirms_now:
-        return redirect("signature_check_email", slug=statement.slug)
+        return check_email_redirect(statement, form.cleaned_data["email"])
     if not signed_now:
         messages.info(request, _("You had already signed this statement."))
         return redirect("my_signatures")
@@ -98,10 +133,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("signature_thanks", token=manage_token)
 
 
+@never_cache
 @require_GET
 def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     statement = pages.get_public_statement(slug)
-    return render(request, "consult/sign/check_email.html", {"statement": statement})
+    try:
+        email = core_signing.loads(
+            request.COOKIES.get(SIGNED_AS_COOKIE, ""), salt=SIGNED_AS_SALT, max_age=SIGNED_AS_SECONDS
+        )
+    except core_signing.BadSignature:
+        email = ""
+    return render(request, "consult/sign/check_email.html", {"statement": statement, "email": email})
 
 
 def invalid_link(request: HttpRequest, token: SignatureToken | None) -> HttpResponse:

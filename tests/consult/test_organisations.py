@@ -278,7 +278,12 @@ def test_adding_members_needs_post_and_a_verified_login(client, organisation, un
     client.force_login(unverified_user)
     assert client.post(url).status_code == 403
     client.force_login(organisation.memberships.get().user)
-    assert client.get(url).status_code == 405
+    members = organisation.memberships.count()
+    # A GET (the language link on the form's error page) adds nobody: it goes back to the list.
+    response = client.get(url)
+    assert response.status_code == 302 and response.url == reverse("my_organisations")
+    assert client.put(url).status_code == 405
+    assert organisation.memberships.count() == members
 
 
 def test_adding_members_is_rate_limited(member_client, organisation):

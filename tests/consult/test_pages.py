@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from consult.models import Argument, Consultation, Statement
+from tests.conftest import forget_shared_pages
 from tests.factories import ArgumentFactory, OrganisationFactory, SignatureFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,16 +151,18 @@ def test_home_counts_every_statement_in_one_query(client, consultation, django_a
         client.get(reverse("home"))
     for _ in range(5):
         SignatureFactory(statement=StatementFactory(consultation=consultation)).confirm()
+    forget_shared_pages()
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("home"))
     assert response.content.decode().count("1 signature") == 7
 
 
-def test_statement_page_shares_its_signatory_lists_for_a_few_seconds(client, statement):
-    """Readers share one rendering of the lists; the count panel stays live for every request."""
+def test_statement_page_shares_its_signatory_lists_for_a_few_seconds(client, user, statement):
+    """Readers share one rendering of the lists; a logged-in reader's count panel stays live."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.force_login(user)
     SignatureFactory(statement=statement, name="First Signer", show_name=True).confirm()
     assert "First Signer" in client.get(statement.get_absolute_url()).content.decode()
     SignatureFactory(statement=statement, name="Second Signer", show_name=True).confirm()

@@ -22,8 +22,8 @@ def sign(client, statement, django_capture_on_commit_callbacks):
     return sign
 
 
-def test_statement_page_shows_the_sign_form_and_what_is_stored(client, statement):
-    response = client.get(statement.get_absolute_url())
+def test_sign_page_shows_the_sign_form_and_what_is_stored(client, statement):
+    response = client.get(reverse("statement_sign", args=[statement.slug]))
     body = response.content.decode()
     assert f'action="{reverse("statement_sign", args=[statement.slug])}"' in body
     assert "Full name" in body and "Email address" in body
@@ -155,10 +155,10 @@ def test_closed_statement_refuses_signatures_with_a_clear_message(client, django
     assert response.status_code == 400
     assert "no longer takes signatures" in response.content.decode()
     assert Signature.objects.count() == 0
-    assert (
-        f'action="{reverse("statement_sign", args=[closed.slug])}"'
-        not in client.get(closed.get_absolute_url()).content.decode()
-    )
+    for page in (closed.get_absolute_url(), reverse("statement_sign", args=[closed.slug])):
+        body = client.get(page).content.decode()
+        assert f'action="{reverse("statement_sign", args=[closed.slug])}"' not in body, page
+        assert "no longer takes signatures" in body, page
 
 
 def test_unknown_or_unpublished_statement_is_not_found(
@@ -169,8 +169,10 @@ def test_unknown_or_unpublished_statement_is_not_found(
     assert client.post(reverse("statement_sign", args=["nope"]), sign_data()).status_code == 404
 
 
-def test_sign_accepts_only_post(client, statement):
-    assert client.get(reverse("statement_sign", args=[statement.slug])).status_code == 405
+def test_sign_answers_only_get_and_post(client, statement):
+    url = reverse("statement_sign", args=[statement.slug])
+    assert client.get(url).status_code == 200
+    assert client.put(url).status_code == 405 and client.delete(url).status_code == 405
 
 
 def test_filled_honeypot_looks_like_success_but_saves_and_sends_nothing(sign, statement):

@@ -21,7 +21,7 @@ def sign(client, statement, django_capture_on_commit_callbacks):
 
 def test_verified_user_signs_with_one_click_and_is_counted_at_once(client, user, sign, statement):
     client.force_login(user)
-    form_page = client.get(statement.get_absolute_url()).content.decode()
+    form_page = client.get(reverse("statement_sign", args=[statement.slug])).content.decode()
     assert 'name="email"' not in form_page and user.email in form_page
     response = sign(email=None)
     assert response.status_code == 302 and "/thanks/" in response.url
@@ -62,7 +62,7 @@ def test_member_signs_for_a_verified_organisation_with_their_role(client, user, 
     organisation = OrganisationFactory(name="Liberty")
     Membership.objects.create(organisation=organisation, user=user, role="Director")
     client.force_login(user)
-    page = client.get(statement.get_absolute_url()).content.decode()
+    page = client.get(reverse("statement_sign", args=[statement.slug])).content.decode()
     assert "On behalf of Liberty, as Director" in page
     sign(email=None, signing_as=f"organisation-{organisation.pk}")
     signature = Signature.objects.get()
