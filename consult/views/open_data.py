@@ -63,6 +63,8 @@ def document_header(statement: Statement) -> dict:
         "title": statement.title,
         "url": settings.SITE_URL + statement.get_absolute_url(),
         "licence": LICENCE,
+        # What changed after people signed, with the reasons: the record of what they signed.
+        "corrections": statement.published_corrections(),
     }
 
 

@@ -175,12 +175,14 @@ def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: in
     """The statement, its counts and signatories. The sign view passes back a form with errors."""
     statement = get_public_statement(slug)
     counts = statement.counts()
+    corrections = list(statement.corrections.all())
     context = {
         "statement": statement,
         "counts": counts,
         "next_milestone": statement.next_milestone(counts.total),
         "signatories": statement_signatories(statement, counts),
-        "corrections": statement.corrections.all(),
+        "corrections": corrections,
+        "withdrawal": statement.withdrawal(corrections),
         "sign_form": sign_form,
     }
     return render(request, "consult/statement_detail.html", context, status=status)
