@@ -20,6 +20,7 @@ from consult.exports import neutralise
 from consult.history import statement_hours
 from consult.models import ArgumentSource, Consultation, Statement
 from consult.postcodes import nation_of_area
+from consult.views.former_slugs import follow_former_slug
 from consult.views.headers import open_cors, public_cache
 
 LICENCE = {
@@ -71,6 +72,7 @@ def document_header(statement: Statement) -> dict:
 @require_http_methods(METHODS)
 @open_cors
 @public_cache(CACHE_SECONDS)
+@follow_former_slug
 def history_json(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
     if statement is None:
@@ -81,6 +83,7 @@ def history_json(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(METHODS)
 @open_cors
 @public_cache(CACHE_SECONDS)
+@follow_former_slug
 def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
     if statement is None:
@@ -93,6 +96,7 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(METHODS)
 @open_cors
 @public_cache(CACHE_SECONDS)
+@follow_former_slug
 def counts_json(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
     if statement is None:

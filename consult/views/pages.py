@@ -20,6 +20,7 @@ from consult.models import (
     Stance,
     Statement,
 )
+from consult.views.former_slugs import follow_former_slug
 
 ORDERINGS = {
     "endorsed": ("-endorsement_count", "-published_at"),
@@ -171,6 +172,7 @@ def statement_signatories(statement: Statement, counts) -> str:
 
 # The page carries the sign form (and its CSRF cookie): no shared cache may keep it.
 @never_cache
+@follow_former_slug
 def statement_detail(request: HttpRequest, slug: str, sign_form=None, status: int = 200) -> HttpResponse:
     """The statement, its counts and signatories. The sign view passes back a form with errors."""
     statement = get_public_statement(slug)
