@@ -7,6 +7,7 @@ import html
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from consult.models import (
 )
 from tests.consult.test_proposals import change_form_data
 from tests.factories import SignatureFactory
+from tests.naughty import as_received, form_body, naughty_strings, unescaped_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +262,31 @@ def test_one_notice_per_correction_to_each_opted_in_signer_in_their_language(
     english = [message for message in mail.outbox if message.to != [welsh.email]]
     assert all("A correction to" in message.subject for message in english)
     assert "Reworded." in english[0].body or "Reworded." in english[-1].body
+
+
+def test_every_naughty_reason_is_stored_as_received_or_refused_never_a_500(client, superuser, signed):
+    """A sample of the hostile strings as correction reasons: a form error or a correction whose
+    reason the page, the API and the open data show as typed, never as live markup."""
+    moderator = Client(raise_request_exception=False)
+    moderator.force_login(superuser)
+    url = reverse("admin:consult_statement_change", args=[signed.pk])
+    failures = []
+    for index, value in enumerate(naughty_strings()[::25]):
+        signed.refresh_from_db()
+        welsh = {"title_cy": signed.title_cy, "text_cy": signed.text_cy}
+        data = change_form_data(signed, **welsh, title=f"Title {index}", correction_reason=value)
+        data.pop("status")
+        body = form_body({name: str(field) for name, field in data.items()})
+        response = moderator.post(url, body, content_type="application/x-www-form-urlencoded")
+        if response.status_code >= 500:
+            failures.append(f"{value[:40]!r}: {response.status_code}")
+        elif response.status_code == 200 and unescaped_markup(response.content.decode(), as_received(value)):
+            failures.append(f"{value[:40]!r}: unescaped in the form")
+    assert not failures, failures[:10]
+    corrections = list(StatementCorrection.objects.all())
+    assert len(corrections) > 5
+    page = client.get(reverse("statement_detail", args=[signed.slug])).content.decode()
+    for correction in corrections:
+        assert not unescaped_markup(page, correction.reason), correction.reason[:40]
+    published = client.get(f"/api/v1/statements/{signed.slug}/").json()["corrections"]
+    assert [entry["reason"] for entry in published] == [correction.reason for correction in corrections]
