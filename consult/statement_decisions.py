@@ -19,6 +19,8 @@ from consult.emails import absolute, render_plain
 from consult.models import ModerationDecision, Statement, StatementCorrection, Update
 from consult.models.statements import PROTECTED_FIELDS
 
+# What a correction changes; the status of a signed statement moves only by a decision below.
+CORRECTABLE_FIELDS = tuple(field for field in PROTECTED_FIELDS if field != "status")
 # What the moderation log calls each correction.
 ACTIONS = {
     "title": "correct statement title",
@@ -77,16 +79,16 @@ def send_proposal_decision(statement: Statement) -> bool:
 def correct(
     statement: Statement, changes: dict[str, Any], reason: str, moderator: User
 ) -> list[StatementCorrection]:
-    """Change what signers saw (any of PROTECTED_FIELDS), as public corrections with one reason.
+    """Change what signers saw (any of CORRECTABLE_FIELDS), as public corrections with one reason.
 
     Each changed field gets its correction row (old and new value) and its record in the
     moderation log; the signers who asked for updates get one notice for them all. A Welsh
     title or text added where there was none is a translation: set, with nothing to announce.
     """
     reason = require_reason(reason)
-    unknown = set(changes) - set(PROTECTED_FIELDS)
-    if unknown:
-        raise ValueError(f"Not a field signers saw: {', '.join(sorted(unknown))}")
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:  # The status changes only by close() and withdraw(): never rejected, never removed.
+        raise ValueError(f"Not a field a correction changes: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         current = Statement.objects.select_for_update().get(pk=statement.pk)
         corrections = []

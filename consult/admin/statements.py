@@ -13,7 +13,7 @@ from consult.admin.exports import export_urls
 from consult.admin.history import EditorialHistoryAdmin
 from consult.admin.languages import BilingualAdmin
 from consult.models import Statement, StatementCorrection
-from consult.models.statements import PROTECTED_FIELDS, TRANSLATED_FIELDS
+from consult.models.statements import TRANSLATED_FIELDS
 from consult.views.organisations import reason_step
 
 
@@ -55,7 +55,7 @@ class StatementAdminForm(forms.ModelForm):
             return []
         return [
             field
-            for field in PROTECTED_FIELDS
+            for field in statement_decisions.CORRECTABLE_FIELDS
             if field in self.changed_data and (field not in TRANSLATED_FIELDS or self.initial.get(field))
         ]
 

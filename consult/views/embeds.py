@@ -116,7 +116,8 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
     document = get_document_or_404(slug)
     theme = request.GET.get("theme", "light")
     html = render_widget(
-        json.dumps(document),
+        # Without the corrections (texts the widget never shows), so the key stays small.
+        json.dumps({key: value for key, value in document.items() if key != "corrections"}),
         theme if theme in THEMES else "light",
         request.GET.get("size") == "compact",
         get_language(),

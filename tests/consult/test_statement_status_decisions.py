@@ -118,3 +118,11 @@ def test_withdrawing_leaves_the_signatures_as_they_were(signed, superuser):
     statement_decisions.withdraw(signed, superuser, "Withdrawn.")
     assert list(signed.signatures.order_by("pk").values_list("state", flat=True)) == states
     assert set(states) == {Signature.State.CONFIRMED}
+
+
+def test_a_correction_cannot_change_the_status(signed, superuser):
+    with pytest.raises(ValueError, match="status"):
+        statement_decisions.correct(signed, {"status": Statement.Status.REJECTED}, "Gone.", superuser)
+    signed.refresh_from_db()
+    assert signed.status == Statement.Status.OPEN
+    assert not StatementCorrection.objects.exists()
