@@ -126,3 +126,10 @@ def test_a_correction_cannot_change_the_status(signed, superuser):
     signed.refresh_from_db()
     assert signed.status == Statement.Status.OPEN
     assert not StatementCorrection.objects.exists()
+
+
+def test_the_consultation_page_lists_a_withdrawn_statement_as_withdrawn(client, signed, superuser):
+    statement_decisions.withdraw(signed, superuser, "Withdrawn.")
+    body = client.get(signed.consultation.get_absolute_url()).content.decode()
+    assert signed.title in body
+    assert "Withdrawn" in body
