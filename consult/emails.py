@@ -23,6 +23,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template import Context, TemplateDoesNotExist
+from django.template.defaultfilters import linebreaks
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -210,7 +211,13 @@ def update_layout(update: Update, language: str, preview: bool = False) -> Updat
         manage_url = absolute(reverse("signature_manage", args=[markers[0]]))
         if preview:
             manage_url = unsubscribe_url = statement_url
-        body_html = markup.to_html(update.localised("body"))
+        body = update.localised("body")
+        # A correction notice is written from our templates with the moderator's reason and the
+        # signed text in it, as plain text: shown exactly as written, never read as Markdown.
+        if update.kind == Update.Kind.CORRECTION:
+            body_html = linebreaks(body, autoescape=True)
+        else:
+            body_html = markup.to_html(body)
         context = {
             "statement": update.statement,
             "statement_url": statement_url,

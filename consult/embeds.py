@@ -9,6 +9,7 @@ statement per CACHE_SECONDS per cache.
 import time
 from collections.abc import Iterable
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +59,8 @@ def build_document(statement: Statement, counts: Counts) -> dict:
         "opens_at": statement.opens_at.isoformat() if statement.opens_at else None,
         "closes_at": statement.closes_at.isoformat() if statement.closes_at else None,
         "updated_at": statement.updated_at.isoformat(),
+        # What changed after people signed, oldest first (see StatementCorrection.document).
+        "corrections": statement.published_corrections(),
     }
 
 
@@ -97,6 +100,9 @@ def statement_documents(statements: Iterable[Statement]) -> list[dict]:
     ]
     if missing:
         counts = SignatureCounter.counts_for_many([statement.pk for statement in missing])
+        prefetch_related_objects(
+            [statement for statement in missing if statement.corrected_at], "corrections"
+        )
         built = {
             cache_key(statement.slug): build_document(statement, counts[statement.pk])
             for statement in missing

@@ -23,6 +23,7 @@ STATEMENT = {
         "opens_at",
         "closes_at",
         "updated_at",
+        "corrections",
     ],
     "additionalProperties": False,
     "properties": {
@@ -56,6 +57,34 @@ STATEMENT = {
             "format": "date-time",
             "description": "When the statement itself (title, status, dates) last changed.",
         },
+        "corrections": {
+            "type": "array",
+            "description": (
+                "Every change made after people signed, oldest first: what they signed is kept here. "
+                "A Welsh version added where there was none is a translation, not a correction."
+            ),
+            "items": {"$ref": "#/components/schemas/Correction"},
+        },
+    },
+}
+
+CORRECTION = {
+    "type": "object",
+    "required": ["corrected_at", "field", "before", "after", "reason"],
+    "additionalProperties": False,
+    "properties": {
+        "corrected_at": {"type": "string", "format": "date-time"},
+        "field": {
+            "type": "string",
+            "enum": ["title", "text", "title_cy", "text_cy", "slug", "closes_at", "status"],
+            "description": 'What changed; a status of "withdrawn" means the statement was withdrawn.',
+        },
+        "before": {
+            "type": "string",
+            "description": "The value signers saw (dates in ISO 8601; empty for none).",
+        },
+        "after": {"type": "string"},
+        "reason": {"type": "string", "description": "The moderator's reason, as written (plain text)."},
     },
 }
 
@@ -157,5 +186,12 @@ def openapi_document() -> dict:
                 }
             },
         },
-        "components": {"schemas": {"Statement": STATEMENT, "StatementPage": STATEMENT_PAGE, "Error": ERROR}},
+        "components": {
+            "schemas": {
+                "Statement": STATEMENT,
+                "Correction": CORRECTION,
+                "StatementPage": STATEMENT_PAGE,
+                "Error": ERROR,
+            }
+        },
     }

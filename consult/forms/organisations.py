@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from consult import languages
 from consult.models import Consultation, Organisation, Side, Statement
 
 # Bidirectional embeddings, overrides and isolates; zero-width space, word joiner and BOM.
@@ -190,7 +191,12 @@ class StatementProposalForm(forms.Form):
     )
 
     def save(self, organisation: Organisation, proposer) -> Statement:
-        return Statement.propose(organisation=organisation, proposer=proposer, **self.cleaned_data)
+        return Statement.propose(
+            organisation=organisation,
+            proposer=proposer,
+            proposer_language=languages.current(),
+            **self.cleaned_data,
+        )
 
 
 class ReasonForm(forms.Form):

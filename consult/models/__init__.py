@@ -15,7 +15,7 @@ from consult.models.organisations import Membership, Organisation
 from consult.models.outbox import OutboundEmail
 from consult.models.signatures import Signature, SignatureCounter
 from consult.models.signing import ConsentEvent, SignatureToken
-from consult.models.statements import Statement, StatementCorrection
+from consult.models.statements import Statement, StatementCorrection, StatementSlug
 from consult.models.updates import Update
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Stance",
     "Statement",
     "StatementCorrection",
+    "StatementSlug",
     "TimelineEvent",
     "Update",
 ]

@@ -33,6 +33,7 @@ class Update(Bilingual, models.Model):
     class Kind(models.TextChoices):
         MANUAL = "manual", _("Written by a moderator")
         MILESTONE = "milestone", _("Milestone reached")
+        CORRECTION = "correction", _("Correction of a signed statement")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

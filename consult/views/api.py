@@ -17,6 +17,7 @@ from consult.emails import absolute
 from consult.embeds import statement_document, statement_documents
 from consult.models import Statement
 from consult.openapi import openapi_document
+from consult.views.former_slugs import follow_former_slug
 from consult.views.headers import open_cors, public_cache
 
 PAGE_SIZE = 20
@@ -59,6 +60,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(API_METHODS)
 @open_cors
 @public_cache()
+@follow_former_slug
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     document = statement_document(slug)
     if document is None:

@@ -25,6 +25,9 @@ from django.views.decorators.http import require_safe
 from consult import languages
 from consult.emails import absolute
 from consult.embeds import statement_document
+from consult.models import StatementSlug
+from consult.views import former_slugs
+from consult.views.former_slugs import follow_former_slug
 from consult.views.headers import open_cors, public_cache
 from consult.views.pages import get_public_statement
 
@@ -108,11 +111,13 @@ def render_badge(total: int, language: str) -> str:
 @csp_replace({"frame-ancestors": ["*"], "script-src": [NONE], "form-action": [NONE]})
 @require_safe
 @public_cache()
+@follow_former_slug
 def widget(request: HttpRequest, slug: str) -> HttpResponse:
     document = get_document_or_404(slug)
     theme = request.GET.get("theme", "light")
     html = render_widget(
-        json.dumps(document),
+        # Without the corrections (texts the widget never shows), so the key stays small.
+        json.dumps({key: value for key, value in document.items() if key != "corrections"}),
         theme if theme in THEMES else "light",
         request.GET.get("size") == "compact",
         get_language(),
@@ -122,6 +127,7 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @public_cache()
+@follow_former_slug
 def badge(request: HttpRequest, slug: str) -> HttpResponse:
     svg = render_badge(get_document_or_404(slug)["signatures"], get_language())
     return embeddable(HttpResponse(svg, content_type="image/svg+xml; charset=utf-8"))
@@ -158,6 +164,13 @@ def statement_slug_from_url(url: str) -> str | None:
     return match.kwargs["slug"]
 
 
+def statement_page_url(url: str, slug: str) -> str:
+    """The address of statement `slug`'s page in the language of the page `url` names."""
+    path = urlsplit(url.strip()).path or "/"
+    with languages.override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+        return absolute(reverse("statement_detail", args=[slug]))
+
+
 def bounded(value: str | None, default: int) -> int:
     """A maxwidth or maxheight: the default unless a smaller positive integer (ASCII digits) is asked."""
     if not value or not (value.isascii() and value.isdigit() and len(value) <= 9):
@@ -175,6 +188,11 @@ def oembed(request: HttpRequest) -> HttpResponse:
     slug = statement_slug_from_url(request.GET["url"])
     document = statement_document(slug) if slug else None
     if document is None:
+        current = StatementSlug.current(slug) if slug else None
+        if current is not None:  # A statement's former address: ask again with its address now.
+            query = request.GET.copy()
+            query["url"] = statement_page_url(request.GET["url"], current)
+            return former_slugs.redirect(reverse("oembed") + "?" + query.urlencode())
         return JsonResponse({"detail": _("This URL is not a statement on this site.")}, status=404)
     width = bounded(request.GET.get("maxwidth"), WIDGET_SIZE["regular"][0])
     regular_height = WIDGET_SIZE["regular"][1]
@@ -196,6 +214,7 @@ def oembed(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@follow_former_slug
 def statement_embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The "Embed this statement" page: a snippet for each method and a live preview."""
     statement = get_public_statement(slug)

@@ -20,6 +20,7 @@ from consult.exports import neutralise
 from consult.history import statement_hours
 from consult.models import ArgumentSource, Consultation, Statement
 from consult.postcodes import nation_of_area
+from consult.views.former_slugs import follow_former_slug
 from consult.views.headers import open_cors, public_cache
 from consult.views.reading import reading_page
 
@@ -65,12 +66,15 @@ def document_header(statement: Statement) -> dict:
         "title": statement.title,
         "url": settings.SITE_URL + statement.get_absolute_url(),
         "licence": LICENCE,
+        # What changed after people signed, with the reasons: the record of what they signed.
+        "corrections": statement.published_corrections(),
     }
 
 
 @require_http_methods(METHODS)
 @open_cors
 @public_cache(CACHE_SECONDS)
+@follow_former_slug
 def history_json(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
     if statement is None:
@@ -81,6 +85,7 @@ def history_json(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(METHODS)
 @open_cors
 @public_cache(CACHE_SECONDS)
+@follow_former_slug
 def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
     if statement is None:
@@ -93,6 +98,7 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(METHODS)
 @open_cors
 @public_cache(CACHE_SECONDS)
+@follow_former_slug
 def counts_json(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
     if statement is None:

@@ -19,6 +19,7 @@ from consult.models import (
     Stance,
     Statement,
 )
+from consult.views.former_slugs import follow_former_slug
 from consult.views.reading import reading_page
 
 ORDERINGS = {
@@ -173,15 +174,18 @@ def statement_signatories(statement: Statement, counts) -> str:
 
 
 @reading_page()
+@follow_former_slug
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The statement, its counts and signatories, and a link to its sign page."""
+    """The statement, its counts, signatories and corrections, and a link to its sign page."""
     statement = get_public_statement(slug)
     counts = statement.counts()
+    corrections = list(statement.corrections.all())
     context = {
         "statement": statement,
         "counts": counts,
         "next_milestone": statement.next_milestone(counts.total),
         "signatories": statement_signatories(statement, counts),
-        "corrections": statement.corrections.all(),
+        "corrections": corrections,
+        "withdrawal": statement.withdrawal(corrections),
     }
     return render(request, "consult/statement_detail.html", context)

@@ -342,10 +342,12 @@ ACTIONS = {
         "release_signatures": MODERATES,
         "invalidate_signatures": MODERATES,
     },
+    # No bulk delete: a signed statement is never removed, only closed or withdrawn with a reason.
     "consult.statement": {
         "approve_statements": MODERATES,
         "reject_statements": MODERATES,
-        "delete_selected": SUPERUSER_ONLY,
+        "close_statements": MODERATES,
+        "withdraw_statements": MODERATES,
     },
     # Moderators delete draft updates (sent ones are refused object by object).
     "consult.update": {"delete_selected": MODERATES},

@@ -157,9 +157,13 @@ def test_next_milestone_is_the_first_above_the_count(statement):
 
 
 def test_correcting_text_keeps_the_old_text(statement, superuser):
-    statement.correct_text("New text.", "Typo in the second sentence.", superuser)
+    statement.correct("text", "New text.", "Typo in the second sentence.", superuser)
     correction = statement.corrections.get()
-    assert (correction.old_text, correction.new_text) == ("We ask for a pause.", "New text.")
+    assert (correction.field, correction.old_text, correction.new_text) == (
+        "text",
+        "We ask for a pause.",
+        "New text.",
+    )
     assert Statement.objects.get(pk=statement.pk).text == "New text."
 
 

@@ -380,7 +380,7 @@ def test_text_of_a_signed_statement_changes_as_a_public_correction(
     client, moderator_client, statement, superuser
 ):
     SignatureFactory(statement=statement).confirm()
-    response = edit(moderator_client, statement, text="We ask for a pause.", title="A new title")
+    response = edit(moderator_client, statement, text="We ask for a pause.", kind="petition")
     assert response.status_code == 302
     response = edit(
         moderator_client, statement, text="We ask for a full pause.", correction_reason="A word was missing."
@@ -431,10 +431,10 @@ def test_a_welsh_version_can_be_added_to_a_signed_statement(moderator_client, st
 
 def test_other_fields_of_a_signed_statement_change_freely(moderator_client, statement):
     SignatureFactory(statement=statement).confirm()
-    response = edit(moderator_client, statement, title="A clearer title")
+    response = edit(moderator_client, statement, kind="petition", stance="against")
     assert response.status_code == 302
     statement.refresh_from_db()
-    assert statement.title == "A clearer title"
+    assert (statement.kind, statement.stance) == ("petition", "against")
     assert not StatementCorrection.objects.exists()
 
 
