@@ -89,10 +89,12 @@ class StatementAdmin(BilingualAdmin, EditorialHistoryAdmin):
         return [*export_urls(self), *super().get_urls()]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Statement | None = None) -> list[str]:
-        # The decisions own these: a signed statement's status moves only by the actions.
+        # The decisions own these. An editor sets a new statement's status when adding it; after
+        # that it moves only by the actions (approve, reject, close, withdraw), each recorded,
+        # and who proposed it is a fact, not an edit.
         fields = [*super().get_readonly_fields(request, obj), "decision_reason", "proposer_language"]
-        if obj is not None and obj.has_signatures():
-            fields.append("status")
+        if obj is not None:
+            fields += ["status", "proposed_by", "proposer"]
         return fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
