@@ -3,6 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from consult.models import Signature
+from consult.models.signing import SignatureToken
+from tests.factories import SignatureFactory
+
 pytestmark = pytest.mark.django_db
 
 SITE_PAGES = ["about", "contact", "accessibility", "privacy", "cookies", "feedback"]
@@ -100,3 +104,12 @@ def test_account_pages_that_say_contact_us_link_to_the_contact_page(client, name
     html = client.get(reverse(name)).content.decode()
     assert f'<a href="{reverse("contact")}">contact us</a>' in html
     assert "Please contact us" not in html
+
+
+def test_the_phase_banner_never_carries_a_signers_token_to_the_feedback_form(client, statement):
+    signature = SignatureFactory(statement=statement)
+    signature.confirm()
+    token = SignatureToken.issue(Signature.objects.get(pk=signature.pk), SignatureToken.Purpose.MANAGE)
+    html = client.get(reverse("signature_manage", args=[token])).content.decode()
+    assert f'href="{reverse("feedback")}?from=/signatures/%5Btoken%5D/"' in html
+    assert f"from=/signatures/{token}" not in html
