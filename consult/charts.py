@@ -80,8 +80,13 @@ class TimeChart:
         return moment(self.start, self.step, short=True) if self.start else ""
 
     @property
+    def shown_end(self) -> datetime.datetime | None:
+        """The end as a reader names it: days are named inclusively ("to 20 December"), times exactly."""
+        return self.end - self.step if self.end and self.step >= DAY else self.end
+
+    @property
     def end_label(self) -> str:
-        return moment(self.end, self.step, short=True) if self.end else ""
+        return moment(self.shown_end, self.step, short=True) if self.shown_end else ""
 
     @property
     def summary(self) -> str:
@@ -103,7 +108,7 @@ class TimeChart:
             "From %(start)s to %(end)s, rising to %(number)s signatures.",
             self.total,
         )
-        start, end = moment(self.start, self.step), moment(self.end, self.step)
+        start, end = moment(self.start, self.step), moment(self.shown_end or self.end, self.step)
         return text % {"start": start, "end": end, "number": number}
 
     @property
@@ -160,15 +165,15 @@ def time_chart(
         rows = by_day(rows) if step == DAY else rows
     if not rows:
         return TimeChart(points=[], step=step, total=0)
-    # Each period's count is drawn at its end; the last period may not have ended yet.
-    start, end = rows[0][0], min(rows[-1][0] + step, max(now, rows[-1][0]))
+    # Each period's count is drawn at its end, so the chart spans whole periods (and even one
+    # minute of signatures reads "from 14:05 to 14:06", never "from 14:05 to 14:05").
+    start, end = rows[0][0], rows[-1][0] + step
     span = (end - start).total_seconds() or 1.0
     total = sum(count for _when, count in rows)
     points, cumulative = [], 0
     for when, count in rows:
         cumulative += count
-        drawn_at = min(when + step, end)
-        x = WIDTH * (drawn_at - start).total_seconds() / span
+        x = WIDTH * (when + step - start).total_seconds() / span
         y = HEIGHT - HEIGHT * cumulative / total
         points.append(Point(when=when, count=count, cumulative=cumulative, x=x, y=y))
     return TimeChart(points=points, step=step, total=total, start=start, end=end)

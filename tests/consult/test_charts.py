@@ -227,11 +227,18 @@ def test_a_chart_across_days_names_both_days_and_times():
     assert chart.summary == "From 1 December 2026, 22:00 to 2 December 2026, 04:00, rising to 2 signatures."
 
 
-def test_the_last_period_ends_now_if_it_has_not_ended_yet():
-    chart = time_chart([(at(9), 1), (at(10), 1)], now=at(10, 20))
+def test_the_chart_spans_whole_periods_even_when_the_last_has_just_begun():
+    chart = time_chart([(at(9), 1), (at(10), 1)], now=at(10, 0) + datetime.timedelta(seconds=20))
 
-    assert chart.end == at(10, 20) and chart.points[-1].x == WIDTH
-    assert chart.summary.startswith("On 1 December 2026, from 09:00 to 10:20")
+    assert chart.end == at(11) and chart.points[-1].x == WIDTH
+    assert chart.summary.startswith("On 1 December 2026, from 09:00 to 11:00")
+
+
+def test_a_minute_that_has_just_begun_still_reads_as_a_minute():
+    chart = time_chart([(at(4, 27), 18)], now=at(4, 27) + datetime.timedelta(seconds=40), step=MINUTE)
+
+    assert chart.summary == "On 1 December 2026, from 04:27 to 04:28, rising to 18 signatures."
+    assert (chart.start_label, chart.end_label) == ("04:27", "04:28")
 
 
 def test_one_signature_is_one_signature():
