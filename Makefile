@@ -51,7 +51,8 @@ node_modules/.installed: package.json package-lock.json
 # A production site's variables for `check --deploy`; the key signs nothing, it only has to look
 # like a real one.
 DEPLOY_CHECK_ENV := DEBUG=0 ALLOWED_HOSTS=consult.example.org SITE_URL=https://consult.example.org \
-	EMAIL_URL=smtp://mail.example.org:587 SECRET_KEY=only-for-make-test-check-deploy-0f3a9c1e7b5d2468ace13579bdf
+	EMAIL_URL=smtp://mail.example.org:587 SECRET_KEY=only-for-make-test-check-deploy-0f3a9c1e7b5d2468ace13579bdf \
+	OPERATOR_NAME=Consult OPERATOR_EMAIL=hello@consult.example.org
 
 # Tests read DEBUG=1 only to skip the production-only settings checks at import; Django's test
 # runner still runs every test with DEBUG off. DATABASE_URL and REDIS_URL, when set, are used.

@@ -37,7 +37,8 @@ def problem(variable: str, text: str, example: str, id: str, level: int = ERROR)
 @register(ENVIRONMENT)
 def check_rates(**kwargs: Any) -> list[CheckMessage]:
     messages = []
-    for variable, example in [("SIGN_RATE_LIMIT", "10/h"), ("FORM_RATE_LIMIT", "60/h")]:
+    rates = [("SIGN_RATE_LIMIT", "10/h"), ("FORM_RATE_LIMIT", "60/h"), ("FEEDBACK_RATE_LIMIT", "5/h")]
+    for variable, example in rates:
         value = getattr(settings, variable)
         try:
             parse_rate(value)
@@ -115,6 +116,43 @@ def is_address(value: str) -> bool:
     return bool(local and at and domain)
 
 
+# The ICO's register numbers fee payers like Z1234567 or ZA123456.
+ICO_NUMBER = re.compile(r"[A-Z]{1,2}[0-9]{6,7}")
+# An address people are asked to write to: one bare address, at a domain with a dot in it.
+PLAIN_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
+
+
+@register(ENVIRONMENT)
+def check_operator(**kwargs: Any) -> list[CheckMessage]:
+    """Who runs the site is printed on every page: it must be there and make sense."""
+    messages = []
+    for variable in ["OPERATOR_NAME", "OPERATOR_ADDRESS"]:
+        value = getattr(settings, variable)
+        if not value.strip() or "\n" in value or "\r" in value:
+            text = f"is {value!r}: it must be one line of text, shown on every page"
+            example = (
+                "'Example Trust'" if variable == "OPERATOR_NAME" else "'1 High Street, Cardiff, CF10 1AA'"
+            )
+            messages.append(problem(variable, text, example, "config.E015"))
+    if not PLAIN_ADDRESS.fullmatch(settings.OPERATOR_EMAIL):
+        text = (
+            f"is {settings.OPERATOR_EMAIL!r}, not one email address people can write to (no name around it)"
+        )
+        messages.append(problem("OPERATOR_EMAIL", text, "hello@consult.example.org", "config.E016"))
+    if settings.OPERATOR_ICO_NUMBER and not ICO_NUMBER.fullmatch(settings.OPERATOR_ICO_NUMBER):
+        text = f"is {settings.OPERATOR_ICO_NUMBER!r}, not a number in the ICO's register"
+        messages.append(problem("OPERATOR_ICO_NUMBER", text, "ZA123456", "config.E017"))
+    return messages
+
+
+@register(ENVIRONMENT, deploy=True)
+def check_operator_is_not_the_demo(**kwargs: Any) -> list[CheckMessage]:
+    if not settings.OPERATOR_IS_DEMO:
+        return []
+    text = "is unset: every page would name the demo's invented operator and address"
+    return [problem("OPERATOR_NAME", text, "'Example Trust'", "config.W018", WARNING)]
+
+
 @register(ENVIRONMENT)
 def check_numbers(**kwargs: Any) -> list[CheckMessage]:
     # (variable, its value, smallest, largest or None, an example)
@@ -123,6 +161,7 @@ def check_numbers(**kwargs: Any) -> list[CheckMessage]:
         ("EMAIL_TIMEOUT", settings.EMAIL_TIMEOUT, 1, None, 20),
         ("IP_HASH_RETENTION_DAYS", settings.IP_HASH_RETENTION_DAYS, 1, None, 30),
         ("ANONYMISE_AFTER_CLOSE_DAYS", settings.ANONYMISE_AFTER_CLOSE_DAYS, 1, None, 90),
+        ("FEEDBACK_RETENTION_DAYS", settings.FEEDBACK_RETENTION_DAYS, 1, None, 365),
         ("CONN_MAX_AGE", settings.DATABASES["default"].get("CONN_MAX_AGE", 0), 0, None, 60),
         ("SECURE_HSTS_SECONDS", settings.SECURE_HSTS_SECONDS, 0, None, 31536000),
         ("PAGE_CACHE_SECONDS", settings.PAGE_CACHE_SECONDS, 1, 3600, 5),

@@ -219,6 +219,7 @@ CELERY_BEAT_SCHEDULE.update(
         "check-milestones": {"task": "consult.milestones.check_milestones", "schedule": 60.0},
         "resume-stalled-updates": {"task": "consult.updates.resume_stalled_updates", "schedule": 60.0},
         "forget-ip-hashes": {"task": "consult.retention.forget_ip_hashes", "schedule": 6 * 60 * 60.0},
+        "forget-old-feedback": {"task": "consult.retention.forget_old_feedback", "schedule": 24 * 60 * 60.0},
         "anonymise-closed-statements": {
             "task": "consult.retention.anonymise_closed_statements",
             "schedule": 24 * 60 * 60.0,
@@ -237,6 +238,20 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=5)
 # Retention, in days (stated on the privacy page). Unconfirmed signatures go after 7 days.
 IP_HASH_RETENTION_DAYS = env.int("IP_HASH_RETENTION_DAYS", default=30)
 ANONYMISE_AFTER_CLOSE_DAYS = env.int("ANONYMISE_AFTER_CLOSE_DAYS", default=90)
+
+# Feedback sent through the phase banner's form is deleted this many days after it arrives.
+FEEDBACK_RETENTION_DAYS = env.int("FEEDBACK_RETENTION_DAYS", default=365)
+
+# Who runs the site: named in every page's footer, on the about and contact pages, and as the data
+# controller in the privacy notice. The defaults describe the demo; a real operator sets them all.
+OPERATOR_IS_DEMO = "OPERATOR_NAME" not in env
+OPERATOR_NAME = env.str("OPERATOR_NAME", default="Consult demonstration (an example operator)")
+OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="hello@consult.example.org")
+OPERATOR_ADDRESS = env.str("OPERATOR_ADDRESS", default="1 Example Street, Exampleton, EX1 1AA")
+# Its legal registration, as it should be read ("Company number 01234567, registered in England
+# and Wales"), and its number in the ICO's register of fee payers; either may be left empty.
+OPERATOR_REGISTRATION = env.str("OPERATOR_REGISTRATION", default="")
+OPERATOR_ICO_NUMBER = env.str("OPERATOR_ICO_NUMBER", default="")
 
 # Email: EMAIL_URL gives EMAIL_BACKEND, EMAIL_HOST and the rest; unset, mail is kept in a local
 # folder in DEBUG.
@@ -258,6 +273,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SIGN_RATE_LIMIT = env.str("SIGN_RATE_LIMIT", default="10/h")
 # Other POSTs (confirm, resend, argument, endorse, report, unsubscribe) share one generous limit.
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
+# Feedback needs no account or email, so it has a tighter limit of its own.
+FEEDBACK_RATE_LIMIT = env.str("FEEDBACK_RATE_LIMIT", default="5/h")
 # Behind a trusted proxy, the META key of the header carrying the client IP
 # (for example HTTP_X_FORWARDED_FOR). Unset: REMOTE_ADDR, which nobody can forge.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")

@@ -7,8 +7,12 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Count
+from django.db.models.functions import TruncMinute
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from consult.history import statement_hours
 from consult.models import Statement
@@ -17,8 +21,14 @@ from consult.postcodes import NATIONS, nation_of_area
 
 # The line chart's drawing area, in SVG user units (the picture scales to its container).
 WIDTH, HEIGHT = 600, 200
+MINUTE, HOUR, DAY = datetime.timedelta(minutes=1), datetime.timedelta(hours=1), datetime.timedelta(days=1)
 # Up to three days are drawn hour by hour; longer histories day by day.
 HOURLY_SPAN = datetime.timedelta(days=3)
+# Signatures that all fall within an hour are drawn minute by minute, read from the signatures
+# themselves: up to this many, which one indexed query counts in a few milliseconds.
+MINUTE_LIMIT = 10_000
+# Every point gets a visible dot up to this many points; beyond it the line alone reads better.
+DOTS_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -32,22 +42,74 @@ class Point:
 
 @dataclass(frozen=True)
 class TimeChart:
+    """Cumulative signatures, from zero at the start of the first period to the total at the end
+    of the last, so that even a single period draws a rising line with its end labelled."""
+
     points: list[Point]
-    hourly: bool
+    step: datetime.timedelta
     total: int
+    start: datetime.datetime | None = None
+    end: datetime.datetime | None = None
+
+    @property
+    def hourly(self) -> bool:
+        return self.step == HOUR
+
+    @property
+    def by_minute(self) -> bool:
+        return self.step == MINUTE
 
     @property
     def line(self) -> str:
-        """The SVG polyline's points."""
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+        """The SVG polyline's points, from the origin at the baseline."""
+        return " ".join([f"0.0,{HEIGHT}", *(f"{p.x:.1f},{p.y:.1f}" for p in self.points)])
 
     @property
     def area(self) -> str:
         """The SVG path of the area under the line, closed along the baseline."""
         if not self.points:
             return ""
-        first, last = self.points[0], self.points[-1]
-        return f"M{first.x:.1f},{HEIGHT} L{self.line.replace(' ', ' L')} L{last.x:.1f},{HEIGHT} Z"
+        return f"M{self.line.replace(' ', ' L')} L{self.points[-1].x:.1f},{HEIGHT} Z"
+
+    @property
+    def dots(self) -> list[Point]:
+        return self.points if len(self.points) <= DOTS_LIMIT else self.points[-1:]
+
+    @property
+    def start_label(self) -> str:
+        return moment(self.start, self.step, short=True) if self.start else ""
+
+    @property
+    def shown_end(self) -> datetime.datetime | None:
+        """The end as a reader names it: days are named inclusively ("to 20 December"), times exactly."""
+        return self.end - self.step if self.end and self.step >= DAY else self.end
+
+    @property
+    def end_label(self) -> str:
+        return moment(self.shown_end, self.step, short=True) if self.shown_end else ""
+
+    @property
+    def summary(self) -> str:
+        """The chart in one sentence, for its description and its legend."""
+        if not self.start or not self.end:
+            return ""
+        number = intcomma(self.total)
+        if self.step < DAY and self.start.date() == (self.end - datetime.timedelta(microseconds=1)).date():
+            text = ngettext(
+                "On %(day)s, from %(start)s to %(end)s, rising to %(number)s signature.",
+                "On %(day)s, from %(start)s to %(end)s, rising to %(number)s signatures.",
+                self.total,
+            )
+            day = dateformat.format(self.start, "j F Y")
+            start, end = (dateformat.format(when, "H:i") for when in (self.start, self.end))
+            return text % {"day": day, "start": start, "end": end, "number": number}
+        text = ngettext(
+            "From %(start)s to %(end)s, rising to %(number)s signature.",
+            "From %(start)s to %(end)s, rising to %(number)s signatures.",
+            self.total,
+        )
+        start, end = moment(self.start, self.step), moment(self.shown_end or self.end, self.step)
+        return text % {"start": start, "end": end, "number": number}
 
     @property
     def width(self) -> int:
@@ -58,35 +120,83 @@ class TimeChart:
         return HEIGHT
 
 
-def buckets(hours: list[tuple[datetime.datetime, int]], now: datetime.datetime) -> tuple[list, bool]:
-    """The hours as they are drawn: per hour over a short span, else summed per (UTC) day."""
-    if not hours or now - hours[0][0] <= HOURLY_SPAN:
-        return hours, True
+def moment(when: datetime.datetime, step: datetime.timedelta, short: bool = False) -> str:
+    """A time as precisely as the chart's periods need (the chart is in UTC, as its table says)."""
+    if step >= DAY:
+        return dateformat.format(when, "j M Y" if short else "j F Y")
+    if short:
+        return dateformat.format(when, "H:i" if step == MINUTE else "j M, H:i")
+    return dateformat.format(when, "j F Y, H:i")
+
+
+def resolution(hours: list[tuple[datetime.datetime, int]], now: datetime.datetime) -> datetime.timedelta:
+    """Minutes when every signature fell within an hour, hours up to three days, days beyond."""
+    if not hours:
+        return HOUR
+    if now - hours[0][0] > HOURLY_SPAN:
+        return DAY
+    within_an_hour = hours[-1][0] - hours[0][0] <= HOUR
+    if within_an_hour and sum(count for _hour, count in hours) <= MINUTE_LIMIT:
+        return MINUTE
+    return HOUR
+
+
+def by_day(hours: list[tuple[datetime.datetime, int]]) -> list[tuple[datetime.datetime, int]]:
+    """The hours summed per (UTC) day."""
     days: Counter = Counter()
     for hour, count in hours:
         days[hour.replace(hour=0)] += count
-    return sorted(days.items()), False
+    return sorted(days.items())
 
 
-def time_chart(hours: list[tuple[datetime.datetime, int]], now: datetime.datetime | None = None) -> TimeChart:
-    """Cumulative signatures over time: one point per hour or day that had signatures."""
-    rows, hourly = buckets(hours, now or timezone.now())
+def time_chart(
+    rows: list[tuple[datetime.datetime, int]],
+    now: datetime.datetime | None = None,
+    step: datetime.timedelta | None = None,
+) -> TimeChart:
+    """Cumulative signatures over time, one point per period that had signatures.
+
+    `rows` are hours unless `step` says they are other periods; hours are drawn per hour or per
+    day by their span.
+    """
+    now = now or timezone.now()
+    if step is None:
+        step = DAY if resolution(rows, now) == DAY else HOUR
+        rows = by_day(rows) if step == DAY else rows
     if not rows:
-        return TimeChart(points=[], hourly=hourly, total=0)
-    start, end = rows[0][0], rows[-1][0]
+        return TimeChart(points=[], step=step, total=0)
+    # Each period's count is drawn at its end, so the chart spans whole periods (and even one
+    # minute of signatures reads "from 14:05 to 14:06", never "from 14:05 to 14:05").
+    start, end = rows[0][0], rows[-1][0] + step
     span = (end - start).total_seconds() or 1.0
     total = sum(count for _when, count in rows)
     points, cumulative = [], 0
     for when, count in rows:
         cumulative += count
-        x = WIDTH * (when - start).total_seconds() / span if len(rows) > 1 else WIDTH
+        x = WIDTH * (when + step - start).total_seconds() / span
         y = HEIGHT - HEIGHT * cumulative / total
         points.append(Point(when=when, count=count, cumulative=cumulative, x=x, y=y))
-    return TimeChart(points=points, hourly=hourly, total=total)
+    return TimeChart(points=points, step=step, total=total, start=start, end=end)
+
+
+def minute_counts(statement: Statement, since: datetime.datetime) -> list[tuple[datetime.datetime, int]]:
+    """Counted signatures per minute (UTC) confirmed from `since` on, oldest first."""
+    rows = (
+        statement.signatures.counted()
+        .filter(confirmed_at__gte=since)
+        .annotate(minute=TruncMinute("confirmed_at", tzinfo=datetime.UTC))
+        .values("minute")
+        .annotate(count=Count("pk"))
+        .order_by("minute")
+    )
+    return [(row["minute"], row["count"]) for row in rows]
 
 
 def statement_time_chart(statement: Statement) -> TimeChart:
-    return time_chart(statement_hours(statement))
+    hours, now = statement_hours(statement), timezone.now()
+    if resolution(hours, now) == MINUTE:
+        return time_chart(minute_counts(statement, hours[0][0]), now=now, step=MINUTE)
+    return time_chart(hours, now=now)
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,61 @@ STATEMENT = {
     ),
 }
 
+# The case for, written as carefully as the case against: continued use, with safeguards in law.
+STATEMENT_FOR = {
+    "slug": "keep-facial-recognition-with-safeguards",
+    "title": "Keep facial recognition for policing, with safeguards set in law",
+    "kind": "open_letter",
+    "stance": "for",
+    "status": "open",
+    "milestones": [100, 1_000, 10_000, 100_000],
+    "text": (
+        "To the Home Secretary,\n\n"
+        "Facial recognition helps police identify people wanted for serious crimes in minutes rather "
+        "than days, and to find missing and vulnerable people. The Court of Appeal has accepted that "
+        "police have a legal basis to use it, and national guidance sets out how it must be "
+        "authorised.\n\n"
+        "We support its continued use by police in England and Wales, with these safeguards:\n"
+        "– every live deployment is authorised in advance by a senior officer, for a stated purpose, "
+        "and signposted where it takes place;\n"
+        "– watch lists hold only people wanted by the courts or the police, missing people and people at "
+        "risk, and are deleted after each deployment;\n"
+        "– the images of people who do not match are deleted at once and automatically;\n"
+        "– a trained officer checks every alert before anyone is stopped;\n"
+        "– the technology is used only at settings independently tested to perform equally across "
+        "demographic groups;\n"
+        "– each force publishes where and when it was used, how many alerts it gave and how many were "
+        "wrong.\n\n"
+        "We ask you to set these safeguards in law, so that the public can rely on them and the police "
+        "can keep using a tool that protects people."
+    ),
+    "title_cy": "Cadw adnabod wynebau ar gyfer plismona, gyda mesurau diogelu wedi'u gosod mewn cyfraith",
+    "text_cy": (
+        "At yr Ysgrifennydd Cartref,\n\n"
+        "Mae adnabod wynebau yn helpu'r heddlu i adnabod pobl sy'n cael eu ceisio am droseddau difrifol "
+        "mewn munudau yn hytrach na dyddiau, ac i ddod o hyd i bobl sydd ar goll ac sy'n agored i niwed. "
+        "Mae'r Llys Apêl wedi derbyn bod gan yr heddlu sail gyfreithiol i'w ddefnyddio, ac mae "
+        "canllawiau cenedlaethol yn nodi sut y mae'n rhaid ei awdurdodi.\n\n"
+        "Rydyn ni'n cefnogi defnydd parhaus yr heddlu ohono yng Nghymru a Lloegr, gyda'r mesurau "
+        "diogelu hyn:\n"
+        "– mae pob defnydd byw yn cael ei awdurdodi ymlaen llaw gan uwch swyddog, at ddiben a nodir, ac "
+        "yn cael ei gyhoeddi ag arwyddion lle mae'n digwydd;\n"
+        "– dim ond pobl sy'n cael eu ceisio gan y llysoedd neu'r heddlu, pobl sydd ar goll a phobl sydd "
+        "mewn perygl sydd ar restrau gwylio, ac mae'r rhestrau'n cael eu dileu ar ôl pob defnydd;\n"
+        "– mae delweddau pobl nad ydynt yn cyfateb yn cael eu dileu ar unwaith ac yn awtomatig;\n"
+        "– mae swyddog hyfforddedig yn gwirio pob rhybudd cyn i neb gael ei stopio;\n"
+        "– dim ond ar osodiadau sydd wedi'u profi'n annibynnol i berfformio'n gyfartal ar draws grwpiau "
+        "demograffig y defnyddir y dechnoleg;\n"
+        "– mae pob heddlu yn cyhoeddi ble a phryd y'i defnyddiwyd, faint o rybuddion a roddodd a faint "
+        "oedd yn anghywir.\n\n"
+        "Gofynnwn i chi osod y mesurau diogelu hyn mewn cyfraith, er mwyn i'r cyhoedd allu dibynnu "
+        "arnynt ac i'r heddlu allu parhau i ddefnyddio offeryn sy'n diogelu pobl."
+    ),
+}
+
+# Both sides' statements, against first as before; each is signed by its own invented people.
+STATEMENTS = [STATEMENT, STATEMENT_FOR]
+
 DEMO_ORGANISATIONS = [
     (
         "Example Rights Network (fictional)",
@@ -272,6 +327,11 @@ DEMO_ORGANISATIONS = [
 ]
 
 DEMO_NOTABLE = [("Alex Example", "Councillor, Exampleton Borough Council (fictional)")]
+
+# The statement for is signed by invented people too: a public office holder and individuals.
+DEMO_NOTABLE_FOR = [("Sam Sample", "Member, Exampleshire Police and Crime Panel (fictional)")]
+# How many of the invented individuals (FIRST_NAMES x LAST_NAMES) sign it.
+INDIVIDUALS_FOR = 17
 
 FIRST_NAMES = ["Ada", "Bryn", "Cerys", "Dev", "Efa", "Femi", "Gwen", "Hari", "Ifor", "Jo"]
 LAST_NAMES = ["Sample", "Tester", "Placeholder", "Demo"]

@@ -5,6 +5,7 @@ closed for ANONYMISE_AFTER_CLOSE_DAYS, its signers' names, emails and full postc
 and each row keeps only what the published figures need.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import shared_task
@@ -12,8 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from consult.models import OutboundEmail, Signature, Statement
+from consult.models import Feedback, OutboundEmail, Signature, Statement
+from consult.tasks import PENDING_SIGNATURE_LIFETIME
 
 CHUNK = 2_000
 
@@ -67,3 +71,41 @@ def anonymise_closed_statements() -> int:
     for statement in statements_due_for_anonymising():
         total += anonymise(statement.signatures.all())
     return total
+
+
+@shared_task
+def forget_old_feedback() -> int:
+    cutoff = timezone.now() - timedelta(days=settings.FEEDBACK_RETENTION_DAYS)
+    _total, by_model = Feedback.objects.filter(created_at__lt=cutoff).delete()
+    return by_model.get(Feedback._meta.label, 0)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """One row of the schedule the privacy notice prints: what, how many days, counted from when."""
+
+    data: Promise
+    days: int
+    after: Promise
+
+
+def schedule() -> list[Retention]:
+    """The schedule as the tasks above (and consult.tasks) carry it out, read from the same settings."""
+    return [
+        Retention(_("Unconfirmed signatures"), PENDING_SIGNATURE_LIFETIME.days, _("after signing")),
+        Retention(
+            _("The keyed hash of a signer's internet address"),
+            settings.IP_HASH_RETENTION_DAYS,
+            _("after signing"),
+        ),
+        Retention(
+            _("Signers' names, email addresses and full postcodes"),
+            settings.ANONYMISE_AFTER_CLOSE_DAYS,
+            _("after the statement closes"),
+        ),
+        Retention(
+            _("Feedback, and the email address given with it"),
+            settings.FEEDBACK_RETENTION_DAYS,
+            _("after it is sent"),
+        ),
+    ]

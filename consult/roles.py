@@ -37,6 +37,7 @@ MODERATOR_PERMISSIONS = {
         "add_update",
         "change_update",
         "delete_update",  # Drafts only: the admin refuses to delete a sent update.
+        "view_feedback",  # Read only: feedback is the reader's words, kept as sent.
     ],
 }
 

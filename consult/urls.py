@@ -9,6 +9,7 @@ from consult.views import (
     personal_data,
     policies,
     signing,
+    site,
     unsubscribe,
 )
 
@@ -49,6 +50,13 @@ urlpatterns = [
     path("signatures/<str:token>/updates/", signing.change_updates, name="signature_updates"),
     path("privacy/", policies.privacy, name="privacy"),
     path("moderation-policy/", policies.moderation_policy, name="moderation_policy"),
+    # Who runs the site and how to reach them (linked from every page's footer and banner).
+    path("about/", site.about, name="about"),
+    path("contact/", site.contact, name="contact"),
+    path("accessibility/", site.accessibility, name="accessibility"),
+    path("cookies/", site.cookies, name="cookies"),
+    path("feedback/", site.feedback, name="feedback"),
+    path("feedback/sent/", site.feedback_sent, name="feedback_sent"),
     # Update emails' unsubscribe link (also the RFC 8058 one-click target); never expires.
     path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),

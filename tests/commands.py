@@ -14,6 +14,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "consult.example.org",
     "SITE_URL": "https://consult.example.org",
     "EMAIL_URL": "smtp://mail.example.org:587",
+    "OPERATOR_NAME": "Example Trust",
+    "OPERATOR_EMAIL": "hello@consult.example.org",
 }
 
 

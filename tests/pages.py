@@ -143,6 +143,14 @@ PAGES = [
     Page("privacy", "privacy"),
     Page("moderation policy", "moderation_policy"),
     Page("open data", "open_data"),
+    # Who runs the site, and the pages the footer and phase banner link to.
+    Page("about", "about"),
+    Page("contact", "contact"),
+    Page("accessibility statement", "accessibility"),
+    Page("cookies", "cookies"),
+    Page("feedback form", "feedback"),
+    Page("feedback form, error", "feedback", invalid={"comments": "", "email": "x@"}, status=400),
+    Page("feedback sent", "feedback_sent"),
     # Accounts (allauth's pages inside the site's layout).
     Page("log in", "account_login"),
     Page("log in, error", "account_login", invalid={"login": "nobody@example.org", "password": "wrong"}),
@@ -219,6 +227,12 @@ PAGES = [
     Page("confirm signature, Welsh", "signature_confirm", lambda demo: [demo.confirm_token], language="cy"),
     Page("manage signature, Welsh", "signature_manage", lambda demo: [demo.manage_token], language="cy"),
     Page("privacy, Welsh", "privacy", language="cy"),
+    Page("about, Welsh", "about", language="cy"),
+    Page("contact, Welsh", "contact", language="cy"),
+    Page("accessibility statement, Welsh", "accessibility", language="cy"),
+    Page("cookies, Welsh", "cookies", language="cy"),
+    Page("feedback form, Welsh", "feedback", language="cy"),
+    Page("feedback form, error, Welsh", "feedback", invalid={"comments": ""}, status=400, language="cy"),
     Page("open data, Welsh", "open_data", language="cy"),
     Page("page not found, Welsh", None, path="/cy/no-such-page/", status=404, language="cy"),
 ]

@@ -19,6 +19,9 @@ def production(settings):
     settings.SITE_URL = "https://consult.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "mail.example.org"
+    settings.OPERATOR_IS_DEMO = False
+    settings.OPERATOR_NAME = "Example Trust"
+    settings.OPERATOR_EMAIL = "hello@trust.example.org"
     return settings
 
 
@@ -212,3 +215,58 @@ def test_stop_on_errors_names_every_malformed_variable(production):
 def test_stop_on_errors_lets_warnings_through(production):
     production.SITE_URL = "https://www.consult.example.org"
     stop_on_errors()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "",
+        "hello",
+        "hello@localhost",
+        "Example Trust <hello@trust.example.org>",
+        "a@b.org, c@d.org",
+        "hello@trust.example.org\nBcc: x@y.org",
+        "hello @trust.example.org",
+        "hello@trust.example.",
+    ],
+)
+def test_a_malformed_operator_email_is_refused(production, address):
+    production.OPERATOR_EMAIL = address
+    assert [message[:15] for message in messages()] == ["config.E016 OPE"]
+
+
+@pytest.mark.parametrize("variable", ["OPERATOR_NAME", "OPERATOR_ADDRESS"])
+@pytest.mark.parametrize("value", ["", "   ", "Example\nTrust"])
+def test_the_operator_name_and_address_are_one_line_of_text(production, variable, value):
+    setattr(production, variable, value)
+    assert messages() == [
+        f"config.E015 {variable} is {value!r}: it must be one line of text, shown on every page."
+    ]
+
+
+@pytest.mark.parametrize(
+    "number, right",
+    [
+        ("ZA123456", True),
+        ("Z1234567", True),
+        ("", True),
+        ("za123456", False),
+        ("123456", False),
+        ("ZA12345678", False),
+    ],
+)
+def test_the_ico_number_is_checked_when_given(production, number, right):
+    production.OPERATOR_ICO_NUMBER = number
+    assert (messages() == []) is right
+
+
+def test_a_production_site_that_names_the_demo_operator_is_warned(production):
+    production.OPERATOR_IS_DEMO = True
+    assert [message[:11] for message in messages(deploy=True)] == ["config.W018"]
+    assert messages() == []
+
+
+def test_a_malformed_feedback_rate_or_retention_is_refused(production):
+    production.FEEDBACK_RATE_LIMIT = "5 per hour"
+    production.FEEDBACK_RETENTION_DAYS = 0
+    assert sorted(message[:11] for message in messages()) == ["config.E001", "config.E009"]

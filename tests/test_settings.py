@@ -107,6 +107,11 @@ MALFORMED = [
     ("REDIS_URL", "http://cache.example.org:6379/0", {}),
     ("CELERY_BROKER_URL", "rabbit://broker.example.org", {}),
     ("CELERY_TASK_DEFAULT_QUEUE", " ", {}),
+    ("OPERATOR_EMAIL", "Example Trust <hello@consult.example.org>", {}),
+    ("OPERATOR_NAME", "", {}),
+    ("OPERATOR_ICO_NUMBER", "12-34", {}),
+    ("FEEDBACK_RATE_LIMIT", "5", {}),
+    ("FEEDBACK_RETENTION_DAYS", "0", {}),
 ]
 
 
@@ -142,3 +147,10 @@ def test_the_web_tier_refuses_to_start_on_a_malformed_variable():
     result = run_python("-c", "import config.wsgi", **{**PRODUCTION, "SIGN_RATE_LIMIT": "10 per hour"})
     assert result.returncode != 0
     assert "ImproperlyConfigured: ?: (config.E001) SIGN_RATE_LIMIT is '10 per hour'" in result.stderr
+
+
+def test_check_deploy_warns_while_the_site_names_the_demo_operator():
+    environment = {key: value for key, value in PRODUCTION.items() if key != "OPERATOR_NAME"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode != 0
+    assert "(config.W018) OPERATOR_NAME is unset" in result.stderr

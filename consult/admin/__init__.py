@@ -1,3 +1,3 @@
 """The moderators' back office: one module per area, each registering its admins on import."""
 
-from consult.admin import content, records, signatures, statements, updates  # noqa: F401
+from consult.admin import content, feedback, records, signatures, statements, updates  # noqa: F401

@@ -9,6 +9,7 @@ from consult.models.arguments import (
 )
 from consult.models.cleanups import FraudCleanup
 from consult.models.consultations import Consultation, ConsultationSource, TimelineEvent
+from consult.models.feedback import Feedback
 from consult.models.history import SignatureArea, SignatureHour
 from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Membership, Organisation
@@ -26,6 +27,7 @@ __all__ = [
     "Consultation",
     "ConsultationSource",
     "Endorsement",
+    "Feedback",
     "FraudCleanup",
     "Membership",
     "ModerationDecision",

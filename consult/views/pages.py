@@ -1,5 +1,7 @@
 """The public reading pages: home, consultation, argument and statement."""
 
+from itertools import zip_longest
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -114,6 +116,8 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "consultation": consultation,
         "arguments_for": arguments[Side.FOR],
         "arguments_against": arguments[Side.AGAINST],
+        # Pairs, one of each side, so that a phone's single column alternates between the sides.
+        "argument_rows": list(zip_longest(arguments[Side.FOR], arguments[Side.AGAINST])),
         "ordering": ordering,
         "orderings": [
             ("endorsed", _("Most endorsed")),

@@ -4,11 +4,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from consult import retention
+
 
 def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "ip_hash_days": settings.IP_HASH_RETENTION_DAYS,
         "anonymise_after_days": settings.ANONYMISE_AFTER_CLOSE_DAYS,
+        "retention": retention.schedule(),
     }
     return render(request, "consult/privacy.html", context)
 

@@ -34,15 +34,17 @@ def test_reading_pages_request_nothing_from_other_hosts(page, live_server, demo)
         assert foreign == [], path
 
 
-def test_consultation_shows_both_sides_side_by_side_and_stacked_on_a_phone(page, live_server, demo):
+def test_consultation_shows_both_sides_side_by_side_and_alternating_on_a_phone(page, live_server, demo):
     visit(page, live_server.url + "/consultations/police-facial-recognition/")
-    for_box = page.locator(".side--for").bounding_box()
-    against_box = page.locator(".side--against").bounding_box()
-    assert for_box["y"] == against_box["y"] and for_box["x"] < against_box["x"]
+    first_for = page.locator(".argument--for").first.bounding_box()
+    first_against = page.locator(".argument--against").first.bounding_box()
+    assert first_for["y"] == first_against["y"] and first_for["x"] < first_against["x"]
     page.set_viewport_size({"width": 320, "height": 800})
-    for_box = page.locator(".side--for").bounding_box()
-    against_box = page.locator(".side--against").bounding_box()
-    assert against_box["y"] > for_box["y"]
+    arguments = page.locator(".sides .argument")
+    tops = [arguments.nth(index).bounding_box()["y"] for index in range(4)]
+    sides = [arguments.nth(index).get_attribute("class").split("--")[-1] for index in range(4)]
+    # One column, For and Against in turn: a reader scrolling meets both sides from the start.
+    assert tops == sorted(tops) and sides == ["for", "against", "for", "against"]
     # Nothing is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 

@@ -24,6 +24,7 @@ from django.urls.resolvers import RegexPattern
 
 from consult.models import (
     ArgumentReport,
+    Feedback,
     FraudCleanup,
     ModerationDecision,
     Organisation,
@@ -123,6 +124,7 @@ def world(statement):
             root, statement, Signature.objects.filter(pk=cleaned.pk), {"ip_hash": "ab" * 32}, "Bots"
         ),
         Update: Update.objects.create(statement=statement, subject="Progress", body="Nearly there."),
+        Feedback: Feedback.objects.create(comments="Bigger counts, please.", email="jo@example.org"),
     }
     objects[ModerationDecision] = ModerationDecision.objects.first()
     objects[type(statement.consultation)] = statement.consultation
@@ -234,6 +236,12 @@ ROUTES = {
     "consult.consultation:history": ("200", "200", "200", "403", "login", "login"),
     "consult.consultation:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.consultation:simple_history": ("200/403", "200/403", "200/403", "403", "login", "login"),
+    "consult.feedback:add": ("403", "403", "403", "403", "login", "login"),
+    "consult.feedback:change": ("200/403", "200/403", "200/403", "403", "login", "login"),
+    "consult.feedback:changelist": ("200", "200", "200", "403", "login", "login"),
+    "consult.feedback:delete": ("200", "403", "403", "403", "login", "login"),
+    "consult.feedback:history": ("200", "200", "200", "403", "login", "login"),
+    "consult.feedback:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.fraudcleanup:add": ("403", "403", "403", "403", "login", "login"),
     "consult.fraudcleanup:change": ("200/403", "200/403", "200/403", "403", "login", "login"),
     "consult.fraudcleanup:changelist": ("200", "200", "200", "403", "login", "login"),
@@ -328,6 +336,7 @@ ACTIONS = {
         "delete_selected": SUPERUSER_ONLY,
     },
     "consult.consultation": {"delete_selected": SUPERUSER_ONLY},
+    "consult.feedback": {"delete_selected": SUPERUSER_ONLY},
     "consult.fraudcleanup": {},
     "consult.moderationdecision": {},
     "consult.organisation": {

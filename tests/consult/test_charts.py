@@ -3,8 +3,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from consult.charts import HEIGHT, WIDTH, time_chart
+from consult import charts
+from consult.charts import HEIGHT, MINUTE, WIDTH, time_chart
 from consult.history import record_hours
 from consult.models import Signature
 from consult.postcodes import nation_of, postcode_area
@@ -84,7 +86,8 @@ def test_chart_geometry_stays_inside_the_picture():
 
     chart = time_chart(hours, now=start + datetime.timedelta(hours=10))
 
-    assert chart.points[0].x == 0 and chart.points[-1].x == WIDTH
+    # From zero at the start of the first hour to the total at the end of the last.
+    assert chart.line.startswith(f"0.0,{HEIGHT} ") and chart.points[-1].x == WIDTH
     assert chart.points[-1].y == 0
     assert all(0 <= p.x <= WIDTH and 0 <= p.y <= HEIGHT for p in chart.points)
     assert chart.area.startswith(f"M0.0,{HEIGHT}") and chart.area.endswith("Z")
@@ -172,3 +175,100 @@ def test_an_empty_consultation_draws_no_split(client, consultation):
     assert [row.total for row in response.context["rows"]] == [0, 0]
     assert "Arguments: 0 for, 0 against" in response.content.decode()
     assert b"bar__fill--for" not in response.content
+
+
+def at(hour: int, minute: int = 0, day: int = 1) -> datetime.datetime:
+    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=datetime.UTC)
+
+
+def test_signatures_within_an_hour_are_drawn_minute_by_minute(client, statement):
+    first = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=30)
+    for minutes, seconds in [(0, 5), (0, 50), (7, 1), (29, 59)]:
+        confirmed_at(statement, first + datetime.timedelta(minutes=minutes, seconds=seconds))
+    record_hours()
+
+    chart = statement_page(client, statement).context["chart"]
+
+    assert chart.by_minute and chart.step == MINUTE
+    assert [(point.when, point.count) for point in chart.points] == [
+        (first, 2),
+        (first + datetime.timedelta(minutes=7), 1),
+        (first + datetime.timedelta(minutes=29), 1),
+    ]
+    assert chart.total == statement.counts().total == 4
+
+
+def test_a_single_minute_of_signatures_draws_a_labelled_rising_line(client, statement):
+    when = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=5)
+    for _ in range(3):
+        confirmed_at(statement, when)
+
+    html = statement_page(client, statement).content.decode()
+
+    chart = charts.statement_time_chart(statement)
+    assert len(chart.points) == 1 and chart.line == f"0.0,{HEIGHT} {WIDTH}.0,0.0"
+    assert html.count('class="time-chart__dot"') == 1
+    assert '<text class="time-chart__total"' in html and ">3</text>" in html
+    day, start, end = when.strftime("%-d %B %Y"), when.strftime("%H:%M"), (when + MINUTE).strftime("%H:%M")
+    assert f"On {day}, from {start} to {end}, rising to 3 signatures." in html
+    assert "Signatures confirmed each minute (UTC)" in html
+
+
+def test_a_chart_within_one_day_never_says_from_a_day_to_the_same_day():
+    chart = time_chart([(at(9), 4), (at(15), 2)], now=at(16, 30))
+
+    assert chart.summary == "On 1 December 2026, from 09:00 to 16:00, rising to 6 signatures."
+    assert (chart.start_label, chart.end_label) == ("1 Dec, 09:00", "1 Dec, 16:00")
+
+
+def test_a_chart_across_days_names_both_days_and_times():
+    chart = time_chart([(at(22, day=1), 1), (at(3, day=2), 1)], now=at(4, day=2))
+
+    assert chart.summary == "From 1 December 2026, 22:00 to 2 December 2026, 04:00, rising to 2 signatures."
+
+
+def test_the_chart_spans_whole_periods_even_when_the_last_has_just_begun():
+    chart = time_chart([(at(9), 1), (at(10), 1)], now=at(10, 0) + datetime.timedelta(seconds=20))
+
+    assert chart.end == at(11) and chart.points[-1].x == WIDTH
+    assert chart.summary.startswith("On 1 December 2026, from 09:00 to 11:00")
+
+
+def test_a_minute_that_has_just_begun_still_reads_as_a_minute():
+    chart = time_chart([(at(4, 27), 18)], now=at(4, 27) + datetime.timedelta(seconds=40), step=MINUTE)
+
+    assert chart.summary == "On 1 December 2026, from 04:27 to 04:28, rising to 18 signatures."
+    assert (chart.start_label, chart.end_label) == ("04:27", "04:28")
+
+
+def test_one_signature_is_one_signature():
+    chart = time_chart([(at(9, 5), 1)], now=at(9, 30), step=MINUTE)
+
+    assert chart.summary == "On 1 December 2026, from 09:05 to 09:06, rising to 1 signature."
+    assert [point.x for point in chart.dots] == [WIDTH]
+
+
+def test_a_long_history_is_summed_by_day_and_named_by_day():
+    chart = time_chart([(at(9, day=1), 1), (at(9, day=20), 2)], now=at(10, day=20))
+
+    assert chart.step == charts.DAY
+    assert chart.summary == "From 1 December 2026 to 20 December 2026, rising to 3 signatures."
+
+
+def test_too_many_signatures_in_an_hour_are_drawn_by_hour(client, statement, monkeypatch):
+    monkeypatch.setattr(charts, "MINUTE_LIMIT", 2)
+    when = timezone.now() - datetime.timedelta(minutes=10)
+    for _ in range(3):
+        confirmed_at(statement, when)
+
+    chart = charts.statement_time_chart(statement)
+
+    assert chart.hourly and chart.total == 3
+
+
+def test_many_points_draw_the_line_and_dot_only_the_last():
+    hours = [(at(0) + datetime.timedelta(hours=number), 1) for number in range(70)]
+
+    chart = time_chart(hours, now=at(0) + datetime.timedelta(hours=70))
+
+    assert len(chart.points) == 70 and chart.dots == chart.points[-1:]

@@ -7,13 +7,13 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> dict:
-    statement = Statement.objects.get()
     return {
         "consultations": list(Consultation.objects.values_list("slug", "title")),
         "arguments": sorted(Argument.objects.values_list("side", "claim", "status")),
         "sources": sorted(Argument.objects.values_list("sources__url", flat=True)),
         "signatures": sorted(Signature.objects.values_list("email_normalised", "state", "kind")),
-        "counts": statement.counts(),
+        "statements": sorted(Statement.objects.values_list("slug", "stance", "title", "title_cy", "text_cy")),
+        "counts": [statement.counts() for statement in Statement.objects.order_by("slug")],
     }
 
 
@@ -24,8 +24,10 @@ def test_demo_has_both_sides_with_sources_and_an_open_statement():
         arguments = consultation.arguments.published().filter(side=side)
         assert arguments.count() >= 5
         assert all(argument.sources.exists() for argument in arguments)
-    statement = Statement.objects.open().get()
-    assert statement.counts().total == Signature.objects.counted().count() > 0
+    statements = Statement.objects.open()
+    assert sorted(statements.values_list("stance", flat=True)) == ["against", "for"]
+    for statement in statements:
+        assert statement.counts().total == statement.signatures.counted().count() > 0
     assert all(email.endswith("example.org") for email in Signature.objects.values_list("email", flat=True))
 
 
@@ -34,4 +36,26 @@ def test_loading_the_demo_twice_gives_the_same_data():
     first = snapshot()
     call_command("load_demo")
     assert snapshot() == first
-    assert SignatureCounter.reconcile(Statement.objects.get().pk) == 0
+    for statement in Statement.objects.all():
+        assert SignatureCounter.reconcile(statement.pk) == 0
+
+
+def test_the_statement_for_states_its_safeguards_in_english_and_welsh():
+    call_command("load_demo")
+    statement = Statement.objects.get(slug="keep-facial-recognition-with-safeguards")
+    assert statement.stance == "for" and statement.status == "open"
+    assert "safeguards" in statement.text and statement.text.count("\n– ") == 6
+    assert statement.title_cy and statement.text_cy.count("\n– ") == 6
+    # Signed as the statement against is: people, listed or not, and a verified office holder.
+    counted = statement.signatures.counted()
+    assert counted.filter(kind=Signature.Kind.NOTABLE, role_status=Signature.RoleStatus.VERIFIED).count() == 1
+    assert counted.filter(kind=Signature.Kind.INDIVIDUAL).count() == 17
+
+
+def test_both_statements_are_on_the_consultation_page(client):
+    call_command("load_demo")
+    html = client.get("/consultations/police-facial-recognition/").content.decode()
+    assert "Pause live facial recognition until Parliament has voted on it" in html
+    assert "Keep facial recognition for policing, with safeguards set in law" in html
+    welsh = client.get("/cy/consultations/police-facial-recognition/").content.decode()
+    assert "Cadw adnabod wynebau ar gyfer plismona" in welsh

@@ -22,3 +22,25 @@ def test_moderation_policy_is_public_and_linked_from_every_page(client):
     assert "How we moderate" in response.content.decode()
     home = client.get(reverse("home")).content.decode()
     assert reverse("moderation_policy") in home and reverse("privacy") in home
+
+
+def test_privacy_notice_names_the_controller_lawful_basis_and_the_right_to_complain(client, settings):
+    settings.OPERATOR_NAME = "Cymru Open Trust"
+    settings.OPERATOR_EMAIL = "help@open-trust.example.org"
+    body = client.get(reverse("privacy")).content.decode()
+    assert "Cymru Open Trust is the data controller" in body
+    assert "Article 6(1)(a)" in body and "Article 9(2)(a)" in body and "Article 6(1)(f)" in body
+    assert "Information Commissioner’s Office" in body and "https://ico.org.uk/make-a-complaint/" in body
+    assert 'href="mailto:help@open-trust.example.org"' in body
+
+
+def test_privacy_retention_table_is_the_schedule_the_tasks_enforce(client, settings):
+    settings.IP_HASH_RETENTION_DAYS = 21
+    settings.ANONYMISE_AFTER_CLOSE_DAYS = 1
+    settings.FEEDBACK_RETENTION_DAYS = 400
+    body = client.get(reverse("privacy")).content.decode()
+    table = body.split('class="retention-table"')[1].split("</table>")[0]
+    assert "<td>7 days after signing</td>" in table
+    assert "<td>21 days after signing</td>" in table
+    assert "<td>1 day after the statement closes</td>" in table
+    assert "<td>400 days after it is sent</td>" in table

@@ -1,6 +1,7 @@
 """Load the demo consultation. Safe to run any number of times: it converges, never duplicates."""
 
 import itertools
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -20,15 +21,19 @@ class Command(BaseCommand):
         editor = load_editor()
         load_arguments(consultation, editor)
         load_readers(consultation)
-        statement = load_statement(consultation)
-        load_signatures(statement)
+        against, in_favour = (load_statement(consultation, fields) for fields in demo.STATEMENTS)
+        load_signatures(against)
+        load_signatures_for(in_favour)
         # The history tables are normally kept by beat; fill them so the charts show the demo.
         history.record_hours()
-        counts = statement.counts()
+        statements = "; ".join(
+            f"“{statement.title}” with {statement.counts().total} signatures"
+            for statement in (against, in_favour)
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: “{consultation.title}”, {consultation.arguments.count()} arguments, "
-                f"statement “{statement.title}” with {counts.total} signatures."
+                f"statements {statements}."
             )
         )
 
@@ -85,8 +90,8 @@ def load_readers(consultation: Consultation) -> None:
             consultation.arguments.get(claim=claims[index]).endorse(reader)
 
 
-def load_statement(consultation: Consultation) -> Statement:
-    fields = dict(demo.STATEMENT)
+def load_statement(consultation: Consultation, fields: dict[str, Any]) -> Statement:
+    fields = dict(fields)
     statement, _ = Statement.objects.update_or_create(
         slug=fields.pop("slug"), defaults={**fields, "consultation": consultation}
     )
@@ -110,6 +115,21 @@ def load_signatures(statement: Statement) -> None:
             f"{first} {last}",
             f"{first}.{last}.{number}@example.org".lower(),
             listed=number % 3 == 0,
+        )
+
+
+def load_signatures_for(statement: Statement) -> None:
+    """Invented signers of the statement for, each with an address of their own."""
+    for name, role in demo.DEMO_NOTABLE_FOR:
+        signature = sign(statement, name, f"{slugify(name)}@example.org", public_role=role)
+        signature.set_role_status(Signature.RoleStatus.VERIFIED)
+    names = itertools.product(reversed(demo.FIRST_NAMES), demo.LAST_NAMES)
+    for number, (first, last) in enumerate(itertools.islice(names, demo.INDIVIDUALS_FOR)):
+        sign(
+            statement,
+            f"{first} {last}",
+            f"{first}.{last}.for.{number}@example.org".lower(),
+            listed=number % 2 == 0,
         )
 
 
