@@ -105,6 +105,7 @@ DECISION_OWNED = {
     },
     "consult.ModerationDecision": {"moderator", "action", "reason", "affected", "content_type", "object_id"},
     "consult.FraudCleanup": {"moderator", "statement", "reason", "affected", "undone_at", "undone_by"},
+    "consult.Feedback": set(),  # Read-only in the admin: what a reader wrote is theirs.
     "consult.OutboundEmail": {
         "kind",
         "state",

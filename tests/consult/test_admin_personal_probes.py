@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from consult.admin_personal_data import mask_emails_in
 from consult.models import (
     ArgumentReport,
+    Feedback,
     FraudCleanup,
     ModerationDecision,
     Organisation,
@@ -103,6 +104,7 @@ def world(statement):
     )
     Update.objects.create(statement=statement, subject="Progress", body="Nearly there.", created_by=root)
     EmailAddress.objects.create(user=victim, email="second.address@example.org")
+    Feedback.objects.create(satisfaction="satisfied", comments="Clear.", email="feedback.person@example.org")
     return {"victim": victim, "root": root}
 
 
