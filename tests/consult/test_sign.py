@@ -57,6 +57,13 @@ def test_signing_saves_a_pending_signature_and_emails_a_confirmation_link(sign, 
     assert OutboundEmail.objects.get().sent_at is not None
 
 
+def test_one_inbox_spelt_three_ways_signs_once(sign, statement):
+    for address in ["alice.jones@gmail.com", '"alicejones"@gmail.com', '"alicejones+2"@gmail.com']:
+        assert sign(email=address).status_code == 302
+    assert Signature.objects.filter(statement=statement).count() == 1
+    assert Signature.objects.get().email_normalised == "alicejones@gmail.com"
+
+
 def test_initial_update_choice_is_recorded_as_a_consent_event(sign):
     sign(wants_updates="on")
     event = ConsentEvent.objects.get()
