@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from consult import signing
 from consult.addresses import normalise_email
 from consult.admin.cleanups import cleanup_urls
 from consult.admin.history import ModerationHistoryMixin
@@ -14,7 +15,9 @@ from consult.models import (
 )
 from consult.views.organisations import reason_step
 
-PERSONAL_FIELDS = ["email", "email_normalised", "postcode", "ip_hash"]
+PERSONAL_FIELDS = ["email", "email_normalised", "email_domain", "postcode", "ip_hash"]
+# Holds a moderator lifts with "Release"; an organisation's lifts when it is verified.
+RELEASABLE = [Signature.Hold.SUSPECT, Signature.Hold.RATE, Signature.Hold.BLOCKED, Signature.Hold.MAIL_CAP]
 
 
 def may_see_personal_data(request) -> bool:
@@ -44,6 +47,11 @@ class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
         "ip_hash",
         "created_at",
         "cleanup",
+        # What the signing rules read and decided (consult/abuse.py).
+        "address_range",
+        "email_domain",
+        "dwell_seconds",
+        "checked_at",
     ]
     show_full_result_count = False
     actions = ["verify_public_roles", "refuse_public_roles", "release_signatures", "invalidate_signatures"]
@@ -125,10 +133,11 @@ class SignatureAdmin(ModerationHistoryMixin, admin.ModelAdmin):
         # Signatures held for an unverified organisation are released by verifying it instead.
         return self._decide_each(
             request,
-            queryset.filter(hold=Signature.Hold.SUSPECT),
+            queryset.filter(hold__in=RELEASABLE),
             title=_("Release held signatures"),
             action="release signature",
-            change=lambda signature, reason: signature.release(),
+            # A signature whose email the rules kept back gets it now.
+            change=lambda signature, reason: signing.release(signature),
             done=_("%(count)d signatures released."),
             selected=queryset,
         )

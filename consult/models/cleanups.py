@@ -17,12 +17,15 @@ ELIGIBLE_STATES = [Signature.State.PENDING, Signature.State.CONFIRMED]
 
 
 def _counted_kinds(rows: list[tuple]) -> Counter:
-    """How many of these (pk, state, kind, hold, role_status) rows count, per counter kind."""
+    """How many of these (pk, state, kind, hold, role_status) rows count, per counter kind
+    (awaiting checks included)."""
     kinds = Counter()
     for _pk, state, kind, hold, role_status in rows:
         signature = Signature(state=state, kind=kind, hold=hold, role_status=role_status)
         if signature.counted_as:
             kinds[signature.counted_as] += 1
+        if signature.awaits_checks:
+            kinds[SignatureCounter.AWAITING] += 1
     return kinds
 
 

@@ -29,6 +29,10 @@ class SignatureQuerySet(models.QuerySet):
     def held_as_suspect(self) -> "SignatureQuerySet":
         return self.filter(hold=Signature.Hold.SUSPECT, state=Signature.State.CONFIRMED)
 
+    def awaiting_checks(self) -> "SignatureQuerySet":
+        """Confirmed but held: they count once a moderator's checks pass."""
+        return self.filter(state=Signature.State.CONFIRMED).exclude(hold=Signature.Hold.NONE)
+
     def notable_awaiting_verification(self) -> "SignatureQuerySet":
         return self.filter(role_status=Signature.RoleStatus.PENDING).exclude(state=Signature.State.WITHDRAWN)
 
@@ -55,6 +59,15 @@ class Signature(models.Model):
         NONE = "", _("Not held")
         SUSPECT = "suspect", _("Held as suspect")
         UNVERIFIED_ORGANISATION = "organisation", _("Held until the organisation is verified")
+        # Set by the signing rules (consult/abuse.py): only the last two keep the email back.
+        RATE = "rate", _("Held: over the rate for its address")
+        BLOCKED = "blocked", _("Held: blocked address range or domain")
+        MAIL_CAP = "mail_cap", _("Held: mail cap reached, email not sent")
+
+    class AddressRange(models.TextChoices):
+        NONE = "", _("Not listed")
+        ALLOWED = "allowed", _("Allowed range")
+        BLOCKED = "blocked", _("Blocked range")
 
     class RoleStatus(models.TextChoices):
         NONE = "", _("No public role")
@@ -85,6 +98,16 @@ class Signature(models.Model):
     # The language the signer used, for their emails (a Welsh signer gets Welsh ones).
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True)
+    # What the signing rules read (the raw address is never kept, so its range is noted on arrival).
+    address_range = models.CharField(
+        _("address range"), max_length=8, choices=AddressRange, default=AddressRange.NONE, blank=True
+    )
+    email_domain = models.CharField(_("email domain"), max_length=254, blank=True)
+    # Seconds from the form being served to it being sent: a signal for moderators, never a verdict.
+    # Empty when the form carried no fresh timing token (none, forged, expired or used before).
+    dwell_seconds = models.PositiveIntegerField(_("seconds on the form"), null=True, blank=True)
+    # When the signing rules let its confirmation email go (or a moderator released it).
+    checked_at = models.DateTimeField(_("checks passed"), null=True, blank=True)
     created_at = models.DateTimeField(_("signed"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -145,6 +168,19 @@ class Signature(models.Model):
                 condition=Q(state="confirmed", hold="") & ~Q(kind="individual"),
                 name="signature_listed_signatories",
             ),
+            # The signing rules: signatures from one address on one statement in a window.
+            models.Index(fields=["statement", "ip_hash", "created_at"], name="signature_by_address"),
+            # The mail caps: confirmation emails let go per address and per domain in a window.
+            models.Index(
+                fields=["ip_hash", "checked_at"],
+                condition=Q(checked_at__isnull=False),
+                name="signature_mailed_ip",
+            ),
+            models.Index(
+                fields=["email_domain", "checked_at"],
+                condition=Q(checked_at__isnull=False),
+                name="signature_mailed_domain",
+            ),
             # The moderation queue of suspect signatures.
             models.Index(fields=["hold", "state"], condition=~Q(hold=""), name="signature_held"),
             # The moderation queue of public roles to verify, and the admin's filter on them.
@@ -169,6 +205,11 @@ class Signature(models.Model):
             return self.Kind.INDIVIDUAL
         return self.kind
 
+    @property
+    def awaits_checks(self) -> bool:
+        """Confirmed but held: shown beside the count as awaiting checks."""
+        return self.state == self.State.CONFIRMED and self.hold != self.Hold.NONE
+
     def _change(self, from_states: set[str] | None = None, **changes) -> bool:
         """Apply changes to this signature and move the counters to match, atomically.
 
@@ -185,7 +226,7 @@ class Signature(models.Model):
                 return False
             if all(getattr(current, field) == value for field, value in changes.items()):
                 return False
-            before = current.counted_as
+            before, awaited_before = current.counted_as, current.awaits_checks
             for field, value in changes.items():
                 setattr(current, field, value)
             current.save(update_fields=list(changes))
@@ -195,6 +236,9 @@ class Signature(models.Model):
                     SignatureCounter.add(self.statement_id, before, -1)
                 if after:
                     SignatureCounter.add(self.statement_id, after, 1)
+            if awaited_before != current.awaits_checks:
+                delta = 1 if current.awaits_checks else -1
+                SignatureCounter.add(self.statement_id, SignatureCounter.AWAITING, delta)
         for field, value in changes.items():
             setattr(self, field, value)
         return True
@@ -211,8 +255,18 @@ class Signature(models.Model):
         return self._change(live, state=self.State.INVALIDATED, invalidation_reason=reason)
 
     def release(self) -> bool:
-        """Lift a hold (a moderator found the signature genuine)."""
-        return self._change(hold=self.Hold.NONE)
+        """Lift a hold (a moderator found the signature genuine); a pending one's email may go now."""
+        changes: dict = {"hold": self.Hold.NONE}
+        if self.state == self.State.PENDING and self.checked_at is None:
+            changes["checked_at"] = timezone.now()
+        return self._change(**changes)
+
+    def record_checks(self, hold: str, mailed: bool) -> bool:
+        """The signing rules' verdict on a pending signature: its hold, and whether its email goes."""
+        changes: dict = {"hold": hold}
+        if mailed:
+            changes["checked_at"] = timezone.now()
+        return self._change({self.State.PENDING}, **changes)
 
     def set_role_status(self, status: str) -> bool:
         return self._change(role_status=status)
@@ -229,6 +283,9 @@ class SignatureCounter(models.Model):
     """
 
     SHARDS = 16
+    # The counter of confirmed signatures held for checks, kept beside the kinds that count.
+    AWAITING = "awaiting"
+    KINDS = [*Signature.Kind.values, AWAITING]
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="counters")
     kind = models.CharField(max_length=12, choices=Signature.Kind)
@@ -251,7 +308,7 @@ class SignatureCounter(models.Model):
         cls.objects.bulk_create(
             [
                 cls(statement_id=statement_id, kind=kind, shard=shard)
-                for kind in Signature.Kind.values
+                for kind in cls.KINDS
                 for shard in range(cls.SHARDS)
             ],
             ignore_conflicts=True,
@@ -286,6 +343,7 @@ class SignatureCounter(models.Model):
                 individuals=kinds.get(Signature.Kind.INDIVIDUAL, 0),
                 organisations=kinds.get(Signature.Kind.ORGANISATION, 0),
                 notable=kinds.get(Signature.Kind.NOTABLE, 0),
+                awaiting_checks=kinds.get(cls.AWAITING, 0),
             )
             for statement_id, kinds in totals.items()
         }
@@ -304,11 +362,12 @@ class SignatureCounter(models.Model):
             shown = cls.counts_for(statement_id)
             actual = cls._count_rows(statement_id)
             drift = actual.total - shown.total
-            if actual != shown:
+            if actual != shown or actual.awaiting_checks != shown.awaiting_checks:
                 for kind, total in [
                     (Signature.Kind.INDIVIDUAL, actual.individuals),
                     (Signature.Kind.ORGANISATION, actual.organisations),
                     (Signature.Kind.NOTABLE, actual.notable),
+                    (cls.AWAITING, actual.awaiting_checks),
                 ]:
                     cls.objects.filter(statement_id=statement_id, kind=kind).update(count=0)
                     cls.objects.filter(statement_id=statement_id, kind=kind, shard=0).update(count=total)
@@ -330,4 +389,5 @@ class SignatureCounter(models.Model):
             individuals=totals["all"] - totals["organisations"] - totals["notable"],
             organisations=totals["organisations"],
             notable=totals["notable"],
+            awaiting_checks=Signature.objects.awaiting_checks().filter(statement_id=statement_id).count(),
         )
