@@ -201,3 +201,23 @@ def test_confirmed_signatures_awaiting_checks_are_shown_beside_the_count(
     SignatureCounter.objects.filter(statement=statement, kind=SignatureCounter.AWAITING).update(count=0)
     assert SignatureCounter.reconcile(statement.pk) == 0
     assert statement.counts().awaiting_checks == 1
+
+
+def test_held_and_counted_signers_are_told_the_same_thing(sign_from, settings, statement):
+    settings.SIGN_BURST_LIMIT = "1/m"
+    pages = []
+    for email in ["counted@example.org", "held@example.org"]:
+        sign_from("198.51.100.7", email)
+        browser = Client(REMOTE_ADDR="198.51.100.7")
+        thanks = browser.post(link_to("/signatures/confirm/", mail.outbox[-1]), follow=True)
+        manage = browser.get(thanks.redirect_chain[-1][0].replace("/thanks/", "/"))
+        pages.append(
+            (thanks.status_code, manage.status_code, thanks.content.decode(), manage.content.decode())
+        )
+    assert holds() == ["", Signature.Hold.RATE]
+    promise = "is confirmed, and counted once checks pass (for nearly everyone at once)."
+    for thanks_status, manage_status, thanks_page, manage_page in pages:
+        assert (thanks_status, manage_status) == (200, 200)
+        assert promise in thanks_page
+        assert "Confirmed, and counted once checks pass (for nearly everyone at once)" in manage_page
+        assert "held" not in thanks_page.lower() and "held" not in manage_page.lower()
