@@ -28,9 +28,9 @@ from django.utils import timezone
 from consult.models import OutboundEmail, Signature
 from consult.ratelimits import parse_rate
 
-CONFIRMATIONS = {OutboundEmail.Kind.CONFIRM, OutboundEmail.Kind.CONFIRM_AGAIN}
+CONFIRMATIONS: set[str] = {OutboundEmail.Kind.CONFIRM, OutboundEmail.Kind.CONFIRM_AGAIN}
 # Holds that keep the confirmation email back until a moderator releases the signature.
-NOT_EMAILED = {Signature.Hold.BLOCKED, Signature.Hold.MAIL_CAP}
+NOT_EMAILED: set[str] = {Signature.Hold.BLOCKED, Signature.Hold.MAIL_CAP}
 
 
 def address_range(ip: str) -> str:
@@ -66,9 +66,9 @@ def screen(row: OutboundEmail) -> str:
 
     Safe to run twice: a signature is judged once, and its verdict is kept on its row.
     """
-    if row.kind not in CONFIRMATIONS:
-        return ""
     signature = row.signature
+    if row.kind not in CONFIRMATIONS or signature is None:
+        return ""
     if signature.checked_at is None and signature.hold not in NOT_EMAILED:
         judge(signature)
     if signature.hold in NOT_EMAILED:

@@ -91,7 +91,10 @@ def sign(
     raise conflict  # Another constraint refused the row every time: not a repeat.
 
 
-def record_new(statement, fields, hold, ip_hash, language, user, confirm_now) -> Signature:
+def record_new(
+    statement: Statement, fields: dict, hold: str, ip_hash: str, language: str, user, confirm_now: bool
+) -> Signature:
+    """A new signature, its first consent event, and its confirmation (or its email)."""
     signature = Signature.objects.create(
         statement=statement, hold=hold, ip_hash=ip_hash, language=language, user=user, **fields
     )
