@@ -29,6 +29,13 @@ class SignatureQuerySet(models.QuerySet):
     def held_as_suspect(self) -> "SignatureQuerySet":
         return self.filter(hold=Signature.Hold.SUSPECT, state=Signature.State.CONFIRMED)
 
+    def held_over_rate(self) -> "SignatureQuerySet":
+        return self.filter(hold=Signature.Hold.RATE, state=Signature.State.CONFIRMED)
+
+    def waiting_for_email(self) -> "SignatureQuerySet":
+        """Pending signatures whose confirmation email the mail caps kept back."""
+        return self.filter(hold=Signature.Hold.MAIL_CAP, state=Signature.State.PENDING)
+
     def awaiting_checks(self) -> "SignatureQuerySet":
         """Confirmed but held: they count once a moderator's checks pass."""
         return self.filter(state=Signature.State.CONFIRMED).exclude(hold=Signature.Hold.NONE)

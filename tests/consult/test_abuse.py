@@ -182,6 +182,20 @@ def test_a_moderator_releasing_mail_capped_signatures_sends_their_emails_and_rec
     assert ModerationDecision.objects.get(action="release signature").object_id == str(held.pk)
 
 
+def test_the_admin_index_shows_signatures_held_by_the_rules(sign_from, settings, superuser):
+    settings.SIGN_BURST_LIMIT = "1/m"
+    settings.SIGN_MAIL_CAP_PER_IP = "2/h"
+    for number in range(3):
+        sign_from("198.51.100.7", f"p{number}@example.org")
+    Signature.objects.get(hold=Signature.Hold.RATE).confirm()
+    admin_client = Client()
+    admin_client.force_login(superuser)
+    response = admin_client.get(reverse("admin:index"))
+    queues = {str(queue.label): queue.count for queue in response.context["queues"]}
+    assert queues["Confirmed signatures over the rate for their address"] == 1
+    assert queues["Signatures whose email waits (mail cap)"] == 1
+
+
 def test_confirmed_signatures_awaiting_checks_are_shown_beside_the_count(
     sign_from, settings, statement, client
 ):
