@@ -6,6 +6,7 @@ value makes no sense and shows a right one; the web tier refuses to start on suc
 read at all already stopped the process in config/environment.py.
 """
 
+import ipaddress
 import re
 from email.utils import parseaddr
 from typing import Any
@@ -18,6 +19,8 @@ from django.http.request import validate_host
 from kombu.transport import TRANSPORT_ALIASES
 
 from consult.ratelimits import parse_rate
+
+DOMAIN_PATTERN = re.compile(r"^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 # `manage.py check --tag environment` runs these alone.
 ENVIRONMENT = "environment"
@@ -37,7 +40,15 @@ def problem(variable: str, text: str, example: str, id: str, level: int = ERROR)
 @register(ENVIRONMENT)
 def check_rates(**kwargs: Any) -> list[CheckMessage]:
     messages = []
-    rates = [("SIGN_RATE_LIMIT", "10/h"), ("FORM_RATE_LIMIT", "60/h"), ("FEEDBACK_RATE_LIMIT", "5/h")]
+    rates = [
+        ("SIGN_RATE_LIMIT", "10/h"),
+        ("FORM_RATE_LIMIT", "60/h"),
+        ("FEEDBACK_RATE_LIMIT", "5/h"),
+        ("SIGN_BURST_LIMIT", "5/m"),
+        ("SIGN_SUSTAINED_LIMIT", "10/5m"),
+        ("SIGN_MAIL_CAP_PER_IP", "50/h"),
+        ("SIGN_MAIL_CAP_PER_DOMAIN", "10/h"),
+    ]
     for variable, example in rates:
         value = getattr(settings, variable)
         try:
@@ -45,6 +56,25 @@ def check_rates(**kwargs: Any) -> list[CheckMessage]:
         except ValueError:
             text = f"is {value!r}, not a rate: a number of requests per s, m, h or d"
             messages.append(problem(variable, text, example, "config.E001"))
+    return messages
+
+
+@register(ENVIRONMENT)
+def check_signing_lists(**kwargs: Any) -> list[CheckMessage]:
+    """Address ranges must be CIDR ranges and domains must be domain patterns."""
+    messages = []
+    for variable in ["SIGN_ALLOWED_RANGES", "SIGN_BLOCKED_RANGES"]:
+        for value in getattr(settings, variable):
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                text = f"holds {value!r}, not an address range"
+                messages.append(problem(variable, text, "192.0.2.0/24,2001:db8::/32", "config.E020"))
+    for variable in ["SIGN_ALLOWED_DOMAINS", "SIGN_BLOCKED_DOMAINS"]:
+        for value in getattr(settings, variable):
+            if not DOMAIN_PATTERN.match(value.lower()):
+                text = f"holds {value!r}, not a domain or *.domain"
+                messages.append(problem(variable, text, "example.com,*.example.org", "config.E021"))
     return messages
 
 

@@ -270,7 +270,41 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Consult <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-SIGN_RATE_LIMIT = env.str("SIGN_RATE_LIMIT", default="10/h")
+# Valid sign forms per client IP before the site answers "too many" (a flood, not a crowd).
+SIGN_RATE_LIMIT = env.str("SIGN_RATE_LIMIT", default="100/h")
+# The signing rules, applied by the confirmation email's task (consult/abuse.py, README
+# "Security and privacy"). Per IP address per statement: a burst and a sustained window.
+SIGN_BURST_LIMIT = env.str("SIGN_BURST_LIMIT", default="5/m")
+SIGN_SUSTAINED_LIMIT = env.str("SIGN_SUSTAINED_LIMIT", default="10/5m")
+# Hard ceilings on confirmation emails, per IP address and per email domain (allowed domains
+# have no domain ceiling): beyond them a signature waits for a moderator.
+SIGN_MAIL_CAP_PER_IP = env.str("SIGN_MAIL_CAP_PER_IP", default="50/h")
+SIGN_MAIL_CAP_PER_DOMAIN = env.str("SIGN_MAIL_CAP_PER_DOMAIN", default="10/h")
+# CIDR ranges: allowed ones skip the per-address rules, blocked ones are held and not emailed.
+SIGN_ALLOWED_RANGES = env.list("SIGN_ALLOWED_RANGES", default=[])
+SIGN_BLOCKED_RANGES = env.list("SIGN_BLOCKED_RANGES", default=[])
+# Email domain patterns (example.com, *.example.com): allowed ones are shared by too many people
+# for a per-domain ceiling to mean anything; blocked ones are held and not emailed.
+SIGN_ALLOWED_DOMAINS = env.list(
+    "SIGN_ALLOWED_DOMAINS",
+    default=[
+        "gmail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "live.co.uk",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "btinternet.com",
+        "proton.me",
+        "*.ac.uk",
+        "*.gov.uk",
+        "*.nhs.uk",
+        "nhs.net",
+    ],
+)
+SIGN_BLOCKED_DOMAINS = env.list("SIGN_BLOCKED_DOMAINS", default=[])
 # Other POSTs (confirm, resend, argument, endorse, report, unsubscribe) share one generous limit.
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
 # Feedback needs no account or email, so it has a tighter limit of its own.

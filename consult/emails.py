@@ -28,7 +28,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from consult import languages, markup, sending
+from consult import abuse, languages, markup, sending
 from consult.models import OutboundEmail, Signature, SignatureToken, Statement, Update
 
 UNSUBSCRIBE_SALT = "consult.unsubscribe"
@@ -302,11 +302,16 @@ def write(row: OutboundEmail, batch: Batch) -> EmailMultiAlternatives:
     return confirmation(row.signature, manage_token, batch.confirm_tokens[row.signature_id], again)
 
 
-def render_for_sending(rows: list[OutboundEmail]) -> dict[int, EmailMultiAlternatives]:
+def render_for_sending(rows: list[OutboundEmail]) -> dict[int, EmailMultiAlternatives | sending.Withheld]:
     """The messages of claimed rows, by row id. Their links' tokens are stored (and committed:
-    the sender calls this outside a transaction) first, so a link followed at once works."""
+    the sender calls this outside a transaction) first, so a link followed at once works.
+
+    Confirmations pass the signing rules here first (consult/abuse.py): off the web request,
+    and before any link is made. A row they hold back is withheld, not written."""
+    withheld = {row.pk: sending.Withheld(reason) for row in rows if (reason := abuse.screen(row))}
+    rows = [row for row in rows if row.pk not in withheld]
     batch = prepare(rows)
-    return {row.pk: write(row, batch) for row in rows}
+    return withheld | {row.pk: write(row, batch) for row in rows}
 
 
 # The tasks: thin, they take ids, and any of them may run twice (a row is sent once).

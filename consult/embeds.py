@@ -55,6 +55,7 @@ def build_document(statement: Statement, counts: Counts) -> dict:
         "individuals": counts.individuals,
         "organisations": counts.organisations,
         "notable": counts.notable,
+        "awaiting_checks": counts.awaiting_checks,
         "next_milestone": statement.next_milestone(counts.total),
         "opens_at": statement.opens_at.isoformat() if statement.opens_at else None,
         "closes_at": statement.closes_at.isoformat() if statement.closes_at else None,

@@ -50,6 +50,18 @@ QUEUES = [
         {"hold__exact": "suspect", "state__exact": "confirmed"},
     ),
     (
+        _("Confirmed signatures over the rate for their address"),
+        Signature,
+        Signature.objects.held_over_rate,
+        {"hold__exact": "rate", "state__exact": "confirmed"},
+    ),
+    (
+        _("Signatures whose email waits (mail cap)"),
+        Signature,
+        Signature.objects.waiting_for_email,
+        {"hold__exact": "mail_cap", "state__exact": "pending"},
+    ),
+    (
         _("Milestone emails held for a moderator"),
         Update,
         Update.objects.held_milestones,

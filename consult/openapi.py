@@ -19,6 +19,7 @@ STATEMENT = {
         "individuals",
         "organisations",
         "notable",
+        "awaiting_checks",
         "next_milestone",
         "opens_at",
         "closes_at",
@@ -46,6 +47,11 @@ STATEMENT = {
         "individuals": {"type": "integer", "minimum": 0},
         "organisations": {"type": "integer", "minimum": 0},
         "notable": {"type": "integer", "minimum": 0, "description": "Verified holders of a public role."},
+        "awaiting_checks": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Confirmed signatures not yet counted: held until a moderator's checks pass.",
+        },
         "next_milestone": {
             "type": ["integer", "null"],
             "description": "The next milestone above the count, or null when every milestone is passed.",

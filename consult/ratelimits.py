@@ -8,6 +8,7 @@ raw: `ip_hash()` gives a keyed hash for abuse analysis.
 import hashlib
 import hmac
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -17,14 +18,17 @@ from django.http import HttpRequest
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# A count per period, the period optionally a number of units: 10/h, 10/5m, 3/90s.
+RATE = re.compile(r"^([0-9]+)/([1-9][0-9]*)?([smhd])$")
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """'10/h' -> (10, 3600). Raises ValueError on anything else."""
-    count, _, period = rate.partition("/")
-    if period not in PERIODS or not count.isdigit():
-        raise ValueError(f"A rate looks like 10/h (per s, m, h or d), not {rate!r}.")
-    return int(count), PERIODS[period]
+    """'10/h' -> (10, 3600), '10/5m' -> (10, 300). Raises ValueError on anything else."""
+    match = RATE.match(rate)
+    if match is None:
+        raise ValueError(f"A rate looks like 10/h or 10/5m (per s, m, h or d), not {rate!r}.")
+    count, units, period = match.groups()
+    return int(count), int(units or 1) * PERIODS[period]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -52,13 +56,18 @@ def count_hit(key: str, timeout: int) -> int:
 
 
 def is_limited(request: HttpRequest, scope: str, rate: str) -> bool:
-    """Count this request against `scope` for its client; True once over the rate.
+    """Count this request against `scope` for its client; True once over the rate."""
+    return is_over(scope, ip_hash(client_ip(request)), rate)
+
+
+def is_over(scope: str, subject: str, rate: str) -> bool:
+    """Count one use of `subject` (a hashed client IP, a token's digest) in `scope`; True once over.
 
     Fixed windows: simple, one cache round trip (on Redis), and good enough to stop floods.
     """
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
-    key = f"ratelimit:{scope}:{ip_hash(client_ip(request))}:{window}"
+    key = f"ratelimit:{scope}:{subject}:{window}"
     try:
         hits = count_hit(key, period + 1)
     except Exception:

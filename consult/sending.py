@@ -31,7 +31,12 @@ from consult.models import OutboundEmail, Update
 
 logger = logging.getLogger(__name__)
 
-Renderer = Callable[[list[OutboundEmail]], dict[int, EmailMessage]]
+
+class Withheld(Exception):
+    """What a renderer gives instead of a message for a row that must not go: it is skipped."""
+
+
+Renderer = Callable[[list[OutboundEmail]], dict[int, EmailMessage | Withheld]]
 
 BATCH_SIZE = 500
 # Rows younger than this are left to the task queued when they were written.
@@ -136,6 +141,9 @@ def send(rows: list[OutboundEmail], messages: dict, deadline: float) -> Outcome:
     try:
         for position, row in enumerate(rows):
             email = messages[row.pk]
+            if isinstance(email, Withheld):
+                row.skip(str(email))
+                continue
             if not is_open and not unreachable and not isinstance(email, Exception):
                 # Opened here, not by send_messages(), which would close it after each message.
                 is_open, unreachable = open_connection(connection)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from consult import notifications
+from consult import notifications, signing
 from consult.models import ModerationDecision, Organisation, Signature
 from consult.moderation import required_reason
 
@@ -71,16 +71,21 @@ def _decide_role(signature: Signature, moderator: User, reason: str, status: str
     return True
 
 
+# Holds a moderator lifts with "Release"; an organisation's lifts when it is verified.
+RELEASABLE = {Signature.Hold.SUSPECT, Signature.Hold.RATE, Signature.Hold.BLOCKED, Signature.Hold.MAIL_CAP}
+
+
 def release_signature(signature: Signature, moderator: User, reason: str) -> bool:
-    """A signature held as suspect is genuine: it counts.
+    """A signature the signing rules held is genuine: it counts, and if its confirmation email
+    was kept back, that email goes now.
 
     Signatures held for an unverified organisation are released by verifying it instead.
     """
     reason = required_reason(reason, _("Give a reason: it is recorded with the decision."))
-    if signature.hold != Signature.Hold.SUSPECT:
+    if signature.hold not in RELEASABLE:
         return False
     with transaction.atomic():
-        if not signature.release():
+        if not signing.release(signature):
             return False
         ModerationDecision.record(moderator, signature, "release signature", reason)
     return True

@@ -9,6 +9,9 @@ from django.db import IntegrityError, transaction
 from consult.emails import queue_for_signer
 from consult.models import ConsentEvent, OutboundEmail, Signature, Statement
 
+# A signature clashing with one withdrawn at that moment is inserted again, this many times at most.
+ATTEMPTS = 3
+
 
 def live_signature(statement: Statement, fields: dict) -> Signature | None:
     """The live signature this attempt repeats, locked, if there is one."""
@@ -43,6 +46,17 @@ def answer_repeat(signature: Signature, *, confirm_now: bool, user=None) -> bool
     return False
 
 
+def release(signature: Signature) -> bool:
+    """A moderator lifts a signature's hold; one whose email the signing rules kept back gets it now."""
+    with transaction.atomic():
+        waited_for_email = signature.state == Signature.State.PENDING and signature.checked_at is None
+        if not signature.release():
+            return False
+        if waited_for_email:
+            queue_for_signer(signature, OutboundEmail.Kind.CONFIRM)
+    return True
+
+
 def sign(
     statement: Statement,
     fields: dict,
@@ -63,25 +77,32 @@ def sign(
     """
     # Most attempts are new signers: insert straight away, with no look-up first and no
     # savepoint, and let the unique constraints catch a repeat (or a simultaneous twin).
-    try:
+    for _attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return record_new(statement, fields, hold, ip_hash, language, user, confirm_now), True
+        except IntegrityError as error:
+            conflict = error
         with transaction.atomic():
-            signature = Signature.objects.create(
-                statement=statement, hold=hold, ip_hash=ip_hash, language=language, user=user, **fields
-            )
-            ConsentEvent.objects.create(
-                signature=signature,
-                wants_updates=signature.wants_updates,
-                source=ConsentEvent.Source.SIGN_FORM,
-            )
-            if confirm_now:
-                signature.confirm()
-            else:
-                queue_for_signer(signature, OutboundEmail.Kind.CONFIRM)
-            return signature, True
-    except IntegrityError as error:
-        conflict = error
-    with transaction.atomic():
-        existing = live_signature(statement, fields)
-        if existing is None:  # Another constraint refused the row: not a repeat.
-            raise conflict
-        return existing, answer_repeat(existing, confirm_now=confirm_now, user=user)
+            existing = live_signature(statement, fields)
+            if existing is not None:
+                return existing, answer_repeat(existing, confirm_now=confirm_now, user=user)
+        # The live signature it clashed with was withdrawn in the meantime: insert again.
+    raise conflict  # Another constraint refused the row every time: not a repeat.
+
+
+def record_new(
+    statement: Statement, fields: dict, hold: str, ip_hash: str, language: str, user, confirm_now: bool
+) -> Signature:
+    """A new signature, its first consent event, and its confirmation (or its email)."""
+    signature = Signature.objects.create(
+        statement=statement, hold=hold, ip_hash=ip_hash, language=language, user=user, **fields
+    )
+    ConsentEvent.objects.create(
+        signature=signature, wants_updates=signature.wants_updates, source=ConsentEvent.Source.SIGN_FORM
+    )
+    if confirm_now:
+        signature.confirm()
+    else:
+        queue_for_signer(signature, OutboundEmail.Kind.CONFIRM)
+    return signature

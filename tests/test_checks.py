@@ -47,6 +47,41 @@ def test_a_malformed_rate_is_refused(production, rate):
     ]
 
 
+@pytest.mark.parametrize(
+    "variable",
+    ["SIGN_BURST_LIMIT", "SIGN_SUSTAINED_LIMIT", "SIGN_MAIL_CAP_PER_IP", "SIGN_MAIL_CAP_PER_DOMAIN"],
+)
+@pytest.mark.parametrize("rate", ["5 a minute", "10/0m", "10/5", "/h"])
+def test_a_malformed_signing_rule_rate_is_refused(production, variable, rate):
+    setattr(production, variable, rate)
+    assert messages() == [
+        f"config.E001 {variable} is {rate!r}, not a rate: a number of requests per s, m, h or d."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "code"),
+    [
+        ("SIGN_ALLOWED_RANGES", ["10.0.0.0/33"], "E020"),
+        ("SIGN_BLOCKED_RANGES", ["example.org"], "E020"),
+        ("SIGN_ALLOWED_DOMAINS", ["https://example.org"], "E021"),
+        ("SIGN_BLOCKED_DOMAINS", ["*"], "E021"),
+        ("SIGN_BLOCKED_DOMAINS", ["a@example.org"], "E021"),
+    ],
+)
+def test_malformed_signing_lists_are_refused_by_name(production, variable, value, code):
+    setattr(production, variable, value)
+    [message] = messages()
+    assert message.startswith(f"config.{code} {variable} holds {value[0]!r}")
+
+
+def test_well_formed_signing_lists_pass(production):
+    production.SIGN_ALLOWED_RANGES = ["192.0.2.0/24", "2001:db8::/32", "198.51.100.7"]
+    production.SIGN_BLOCKED_DOMAINS = ["spam.example", "*.spam.example"]
+    production.SIGN_SUSTAINED_LIMIT = "10/5m"
+    assert messages() == []
+
+
 @pytest.mark.parametrize("rate", ["1/s", "10/m", "60/h", "5000/d"])
 def test_each_period_of_a_rate_is_accepted(production, rate):
     production.FORM_RATE_LIMIT = rate

@@ -38,7 +38,7 @@ def test_email_url_is_required_when_debug_is_off():
         ("CELERY_TASK_ALWAYS_EAGER", "True"),
         ("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
         ("SECURE_SSL_REDIRECT", "False"),
-        ("SIGN_RATE_LIMIT", "10/h"),
+        ("SIGN_RATE_LIMIT", "100/h"),
         ("SITE_URL", "http://127.0.0.1:8000"),
     ],
 )

@@ -20,7 +20,7 @@ from consult.exports import mask_email
 from consult.models import Signature
 from consult.views.organisations import reason_step
 
-PERSONAL_FIELDS = ["email", "email_normalised", "postcode", "ip_hash"]
+PERSONAL_FIELDS = ["email", "email_normalised", "email_domain", "postcode", "ip_hash"]
 
 
 @admin.register(Signature)

@@ -5,10 +5,13 @@ values a Signature is made from. It also carries two quiet abuse checks: a honey
 that people never see, and a signed timestamp of when the form was served.
 """
 
+import hashlib
+import secrets
 import time
 
 from django import forms
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +25,8 @@ from consult.addresses import (
 from consult.models import Membership, Signature, Statement
 
 TIMING_SALT = "consult.sign.timing"
-# A person cannot read a statement and fill the form in less; a script can.
-MINIMUM_SECONDS = 2
+# A timing token older than this tells nothing (a tab left open overnight): no dwell is recorded.
+TIMING_MAX_AGE = 86400
 INDIVIDUAL = "individual"
 
 
@@ -70,7 +73,31 @@ EMAIL_ERRORS = {
 
 
 def timing_token() -> str:
-    return signing.dumps(time.time(), salt=TIMING_SALT)
+    """When the form was served, signed, with a nonce so that no two forms share a token."""
+    return signing.dumps([time.time(), secrets.token_hex(8)], salt=TIMING_SALT)
+
+
+def served_at(token: str) -> float | None:
+    """When the form carrying `token` was served, or None for a forged or stale token."""
+    try:
+        value = signing.loads(token, salt=TIMING_SALT, max_age=TIMING_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if isinstance(value, list) and value:
+        value = value[0]
+    return float(value) if isinstance(value, int | float) else None
+
+
+def consume(token: str) -> bool:
+    """Use a timing token up; False if it was used before (a script replaying one page's token).
+
+    With the cache down nobody can tell: the token counts as fresh.
+    """
+    key = f"sign-timing:{hashlib.sha256(token.encode()).hexdigest()}"
+    try:
+        return bool(cache.add(key, 1, timeout=TIMING_MAX_AGE))
+    except Exception:
+        return True
 
 
 class SignForm(DescribedFieldsMixin, forms.Form):
@@ -172,14 +199,15 @@ class SignForm(DescribedFieldsMixin, forms.Form):
     def honeypot_filled(self) -> bool:
         return bool(self.cleaned_data.get("website"))
 
-    @property
-    def served_too_recently(self) -> bool:
-        """Submitted faster than a person could, or without the token the page gave out."""
-        try:
-            served_at = float(signing.loads(self.cleaned_data.get("started") or "", salt=TIMING_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            return True
-        return time.time() - served_at < MINIMUM_SECONDS
+    def dwell_seconds(self) -> int | None:
+        """Seconds from the form being served to it being sent, using its token up; None
+        without a fresh token. A signal for moderators, never a verdict: call it once, on a
+        valid form (an invalid one is shown again with the same token)."""
+        token = self.cleaned_data.get("started") or ""
+        served = served_at(token)
+        if served is None or not consume(token):
+            return None
+        return max(0, int(time.time() - served))
 
     @property
     def email_address(self) -> str:
@@ -191,6 +219,7 @@ class SignForm(DescribedFieldsMixin, forms.Form):
             "name": data["name"],
             "email": self.email_address,
             "email_normalised": normalise_email(self.email_address),
+            "email_domain": normalise_email(self.email_address).rpartition("@")[2],
             "postcode": data["postcode"],
             "show_name": data["show_name"],
             "wants_updates": data["wants_updates"],

@@ -35,6 +35,17 @@ class SignatureQuerySet(models.QuerySet):
     def held_as_suspect(self) -> "SignatureQuerySet":
         return self.filter(hold=Signature.Hold.SUSPECT, state=Signature.State.CONFIRMED)
 
+    def held_over_rate(self) -> "SignatureQuerySet":
+        return self.filter(hold=Signature.Hold.RATE, state=Signature.State.CONFIRMED)
+
+    def waiting_for_email(self) -> "SignatureQuerySet":
+        """Pending signatures whose confirmation email the mail caps kept back."""
+        return self.filter(hold=Signature.Hold.MAIL_CAP, state=Signature.State.PENDING)
+
+    def awaiting_checks(self) -> "SignatureQuerySet":
+        """Confirmed but held: they count once a moderator's checks pass."""
+        return self.filter(state=Signature.State.CONFIRMED).exclude(hold=Signature.Hold.NONE)
+
     def notable_awaiting_verification(self) -> "SignatureQuerySet":
         return self.filter(role_status=Signature.RoleStatus.PENDING).exclude(state=Signature.State.WITHDRAWN)
 
@@ -57,9 +68,9 @@ class SignatureQuerySet(models.QuerySet):
             for _pk, statement_id, *fields in rows:
                 before = dict(zip(COUNTING_FIELDS, fields, strict=True))
                 after = {**before, **{field: changes[field] for field in COUNTING_FIELDS if field in changes}}
-                if leaving := counted_kind(**before):
+                for leaving in counters_of(**before):
                     moved[statement_id, leaving] -= 1
-                if joining := counted_kind(**after):
+                for joining in counters_of(**after):
                     moved[statement_id, joining] += 1
             ids = [row[0] for row in rows]
             for start in range(0, len(ids), CHUNK):
@@ -109,6 +120,15 @@ def counted_kind(state: str, kind: str, hold: str, role_status: str) -> str | No
     return kind
 
 
+def counters_of(state: str, kind: str, hold: str, role_status: str) -> list[str]:
+    """Every counter a signature in this state adds to: its counted kind, or awaiting checks."""
+    if counted := counted_kind(state, kind, hold, role_status):
+        return [counted]
+    if state == Signature.State.CONFIRMED and hold != Signature.Hold.NONE:
+        return [SignatureCounter.AWAITING]
+    return []
+
+
 class Signature(models.Model):
     """One person or organisation signing one statement.
 
@@ -133,6 +153,15 @@ class Signature(models.Model):
         NONE = "", _("Not held")
         SUSPECT = "suspect", _("Held as suspect")
         UNVERIFIED_ORGANISATION = "organisation", _("Held until the organisation is verified")
+        # Set by the signing rules (consult/abuse.py): only the last two keep the email back.
+        RATE = "rate", _("Held: over the rate for its address")
+        BLOCKED = "blocked", _("Held: blocked address range or domain")
+        MAIL_CAP = "mail_cap", _("Held: mail cap reached, email not sent")
+
+    class AddressRange(models.TextChoices):
+        NONE = "", _("Not listed")
+        ALLOWED = "allowed", _("Allowed range")
+        BLOCKED = "blocked", _("Blocked range")
 
     class RoleStatus(models.TextChoices):
         NONE = "", _("No public role")
@@ -163,6 +192,16 @@ class Signature(models.Model):
     # The language the signer used, for their emails (a Welsh signer gets Welsh ones).
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True)
+    # What the signing rules read (the raw address is never kept, so its range is noted on arrival).
+    address_range = models.CharField(
+        _("address range"), max_length=8, choices=AddressRange, default=AddressRange.NONE, blank=True
+    )
+    email_domain = models.CharField(_("email domain"), max_length=254, blank=True)
+    # Seconds from the form being served to it being sent: a signal for moderators, never a verdict.
+    # Empty when the form carried no fresh timing token (none, forged, expired or used before).
+    dwell_seconds = models.PositiveIntegerField(_("seconds on the form"), null=True, blank=True)
+    # When the signing rules let its confirmation email go (or a moderator released it).
+    checked_at = models.DateTimeField(_("checks passed"), null=True, blank=True)
     created_at = models.DateTimeField(_("signed"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -223,6 +262,19 @@ class Signature(models.Model):
                 condition=Q(state="confirmed", hold="") & ~Q(kind="individual"),
                 name="signature_listed_signatories",
             ),
+            # The signing rules: signatures from one address on one statement in a window.
+            models.Index(fields=["statement", "ip_hash", "created_at"], name="signature_by_address"),
+            # The mail caps: confirmation emails let go per address and per domain in a window.
+            models.Index(
+                fields=["ip_hash", "checked_at"],
+                condition=Q(checked_at__isnull=False),
+                name="signature_mailed_ip",
+            ),
+            models.Index(
+                fields=["email_domain", "checked_at"],
+                condition=Q(checked_at__isnull=False),
+                name="signature_mailed_domain",
+            ),
             # The moderation queue of suspect signatures.
             models.Index(fields=["hold", "state"], condition=~Q(hold=""), name="signature_held"),
             # The moderation queue of public roles to verify, and the admin's filter on them.
@@ -243,6 +295,11 @@ class Signature(models.Model):
         """The counter this signature adds to, or None while it does not count."""
         return counted_kind(self.state, self.kind, self.hold, self.role_status)
 
+    @property
+    def awaits_checks(self) -> bool:
+        """Confirmed but held: shown beside the count as awaiting checks."""
+        return counters_of(self.state, self.kind, self.hold, self.role_status) == [SignatureCounter.AWAITING]
+
     def _change(self, from_states: set[str] | None = None, **changes) -> bool:
         """Apply changes to this signature and move the counters to match, atomically.
 
@@ -259,7 +316,7 @@ class Signature(models.Model):
                 return False
             if all(getattr(current, field) == value for field, value in changes.items()):
                 return False
-            before = current.counted_as
+            before, awaited_before = current.counted_as, current.awaits_checks
             for field, value in changes.items():
                 setattr(current, field, value)
             current.save(update_fields=list(changes))
@@ -269,6 +326,9 @@ class Signature(models.Model):
                     SignatureCounter.add(self.statement_id, before, -1)
                 if after:
                     SignatureCounter.add(self.statement_id, after, 1)
+            if awaited_before != current.awaits_checks:
+                delta = 1 if current.awaits_checks else -1
+                SignatureCounter.add(self.statement_id, SignatureCounter.AWAITING, delta)
         for field, value in changes.items():
             setattr(self, field, value)
         return True
@@ -285,8 +345,18 @@ class Signature(models.Model):
         return self._change(live, state=self.State.INVALIDATED, invalidation_reason=reason)
 
     def release(self) -> bool:
-        """Lift a hold (a moderator found the signature genuine)."""
-        return self._change(hold=self.Hold.NONE)
+        """Lift a hold (a moderator found the signature genuine); a pending one's email may go now."""
+        changes: dict = {"hold": self.Hold.NONE}
+        if self.state == self.State.PENDING and self.checked_at is None:
+            changes["checked_at"] = timezone.now()
+        return self._change(**changes)
+
+    def record_checks(self, hold: str, mailed: bool) -> bool:
+        """The signing rules' verdict on a pending signature: its hold, and whether its email goes."""
+        changes: dict = {"hold": hold}
+        if mailed:
+            changes["checked_at"] = timezone.now()
+        return self._change({self.State.PENDING}, **changes)
 
     def hold_for_organisation(self) -> bool:
         """Stop counting an organisation's signature while the organisation is not verified."""
@@ -307,6 +377,9 @@ class SignatureCounter(models.Model):
     """
 
     SHARDS = 16
+    # The counter of confirmed signatures held for checks, kept beside the kinds that count.
+    AWAITING = "awaiting"
+    KINDS = [*Signature.Kind.values, AWAITING]
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="counters")
     kind = models.CharField(max_length=12, choices=Signature.Kind)
@@ -329,7 +402,7 @@ class SignatureCounter(models.Model):
         cls.objects.bulk_create(
             [
                 cls(statement_id=statement_id, kind=kind, shard=shard)
-                for kind in Signature.Kind.values
+                for kind in cls.KINDS
                 for shard in range(cls.SHARDS)
             ],
             ignore_conflicts=True,
@@ -364,6 +437,7 @@ class SignatureCounter(models.Model):
                 individuals=kinds.get(Signature.Kind.INDIVIDUAL, 0),
                 organisations=kinds.get(Signature.Kind.ORGANISATION, 0),
                 notable=kinds.get(Signature.Kind.NOTABLE, 0),
+                awaiting_checks=kinds.get(cls.AWAITING, 0),
             )
             for statement_id, kinds in totals.items()
         }
@@ -382,11 +456,12 @@ class SignatureCounter(models.Model):
             shown = cls.counts_for(statement_id)
             actual = cls._count_rows(statement_id)
             drift = actual.total - shown.total
-            if actual != shown:
+            if actual != shown or actual.awaiting_checks != shown.awaiting_checks:
                 for kind, total in [
                     (Signature.Kind.INDIVIDUAL, actual.individuals),
                     (Signature.Kind.ORGANISATION, actual.organisations),
                     (Signature.Kind.NOTABLE, actual.notable),
+                    (cls.AWAITING, actual.awaiting_checks),
                 ]:
                     cls.objects.filter(statement_id=statement_id, kind=kind).update(count=0)
                     cls.objects.filter(statement_id=statement_id, kind=kind, shard=0).update(count=total)
@@ -408,4 +483,5 @@ class SignatureCounter(models.Model):
             individuals=totals["all"] - totals["organisations"] - totals["notable"],
             organisations=totals["organisations"],
             notable=totals["notable"],
+            awaiting_checks=Signature.objects.awaiting_checks().filter(statement_id=statement_id).count(),
         )

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -31,6 +31,9 @@ class Counts:
     individuals: int = 0
     organisations: int = 0
     notable: int = 0
+    # Confirmed but held until checks pass: shown beside the count, never part of it (nor of
+    # what makes two counts equal).
+    awaiting_checks: int = field(default=0, compare=False)
 
     @property
     def total(self) -> int:

@@ -16,14 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult import emails, languages, signing
+from consult import abuse, emails, languages, signing
 from consult.addresses import normalise_email
 from consult.forms.signing import ResendForm, SignForm, UpdatesForm
 from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureToken, Statement
-from consult.ratelimits import client_ip, ip_hash, is_limited
+from consult.models.signing import token_digest
+from consult.ratelimits import client_ip, ip_hash, is_limited, is_over
 from consult.views import pages
 
 logger = logging.getLogger(__name__)
+# A double click or a mail scanner uses a link a few times; nothing needs more.
+CONFIRM_RATE_LIMIT = "10/h"
 
 
 def limited_by_form_rate(view: Callable) -> Callable:
@@ -101,7 +104,6 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not statement.is_open:
         return render(request, "consult/sign/closed.html", {"statement": statement}, status=400)
     form = SignForm(request.POST, user=request.user, statement=statement)
-    over_limit = is_limited(request, "sign", settings.SIGN_RATE_LIMIT)
     if not form.is_valid():
         return sign_page(request, statement, form)
     if form.honeypot_filled:
@@ -109,17 +111,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         # not: saving it or emailing that address would help them, so nothing is kept or sent.
         logger.info("Honeypot filled on statement %s; nothing saved", statement.pk)
         return check_email_redirect(statement, form.cleaned_data.get("email", ""))
-    hold = form.hold
-    if not hold and (over_limit or form.served_too_recently):
-        # Held, not refused: a person behind a busy shared address or a
-        # fast password manager loses nothing, and a moderator can release them. The page and
-        # the email are the same as for anyone else, so a script learns nothing from them.
-        hold = Signature.Hold.SUSPECT
+    # Only valid forms count towards the flood limit: typing mistakes behind a shared address
+    # use none of it. Everything finer (the signing rules) is judged off the request.
+    if is_limited(request, "sign", settings.SIGN_RATE_LIMIT):
+        return render(request, "consult/sign/too_many.html", status=429)
+    ip = client_ip(request)
+    signals = {"dwell_seconds": form.dwell_seconds(), "address_range": abuse.address_range(ip)}
     signature, signed_now = signing.sign(
         statement,
-        form.signature_fields(),
-        hold=hold,
-        ip_hash=ip_hash(client_ip(request)),
+        form.signature_fields() | signals,
+        hold=form.hold,
+        ip_hash=ip_hash(ip),
         language=languages.current(),
         user=form.user,
         confirm_now=form.confirms_now,
@@ -166,8 +168,21 @@ def confirmable(token: SignatureToken | None) -> bool:
     )
 
 
+def limited_per_token(view: Callable) -> Callable:
+    """Refuse POSTs over CONFIRM_RATE_LIMIT for one link. A link is unguessable, so the limit is
+    per link, not per client: a whole office confirming through one address is never refused."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        if request.method == "POST" and is_over("confirm", token_digest(token), CONFIRM_RATE_LIMIT):
+            return render(request, "consult/sign/too_many.html", status=429)
+        return view(request, token)
+
+    return wrapper
+
+
 @require_http_methods(["GET", "POST"])
-@limited_by_form_rate
+@limited_per_token
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows one button; only its POST confirms, so mail scanners following links sign nobody."""
     if request.method == "GET":

@@ -17,7 +17,7 @@ from tests.factories import StatementFactory
 pytestmark = pytest.mark.browser
 
 CONFIRM_LINK = re.compile(r"https?://\S+/signatures/confirm/[\w-]+/")
-# A person takes longer than this to fill the form; faster submissions are held as suspect.
+# A person takes about this long to fill the form (the time is recorded, never held against them).
 HUMAN_PAUSE_MS = 2200
 
 

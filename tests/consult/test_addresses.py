@@ -8,6 +8,7 @@ from consult.addresses import (
     normalise_email,
     normalise_postcode,
 )
+from tests.naughty import naughty_strings
 
 
 @pytest.mark.parametrize(
@@ -18,10 +19,29 @@ from consult.addresses import (
         ("J.O.Bloggs@GoogleMail.com", "jobloggs@gmail.com"),
         ("jo+tag@example.org", "jo+tag@example.org"),
         ("  jo@example.org ", "jo@example.org"),
+        ('"jo"@example.org', "jo@example.org"),
+        ('"j\\o"@example.org', "jo@example.org"),
+        ('"Jo Bloggs"@example.org', '"jo bloggs"@example.org'),
+        ('"a@b"@example.org', '"a@b"@example.org'),
+        ('"a\\"b"@example.org', '"a\\"b"@example.org'),
+        ('""@example.org', '""@example.org'),
+        ('"alicejones+2"@googlemail.com', "alicejones@gmail.com"),
     ],
 )
 def test_emails_are_normalised_so_one_person_has_one_form(address, expected):
     assert normalise_email(address) == expected
+
+
+def test_one_gmail_inbox_has_one_normalised_form_however_its_local_part_is_quoted():
+    spellings = ["alice.jones@gmail.com", '"alicejones"@gmail.com', '"alicejones+2"@gmail.com']
+    assert {normalise_email(address) for address in spellings} == {"alicejones@gmail.com"}
+
+
+@pytest.mark.parametrize("address", naughty_strings())
+def test_normalising_hostile_addresses_gives_one_stable_form(address):
+    """Whatever comes in, normalising is total and idempotent: a second pass changes nothing."""
+    once = normalise_email(address)
+    assert normalise_email(once) == once
 
 
 @pytest.mark.parametrize(

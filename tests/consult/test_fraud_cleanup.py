@@ -51,6 +51,7 @@ def signatures(statement):
 
 def assert_counts_exact(statement, expected: Counts) -> None:
     assert statement.counts() == expected
+    assert statement.counts().awaiting_checks == expected.awaiting_checks
     assert SignatureCounter.reconcile(statement.pk) == 0
     assert statement.counts() == expected
 
@@ -83,7 +84,7 @@ def test_preview_counts_live_and_counted_matches_separately(client, statement, s
 def test_invalidating_corrects_the_counts_exactly_and_undo_restores_them(client, statement, signatures):
     moderator = persona("moderator")
     client.force_login(moderator)
-    assert_counts_exact(statement, Counts(individuals=4, organisations=1, notable=1))
+    assert_counts_exact(statement, Counts(individuals=4, organisations=1, notable=1, awaiting_checks=1))
     response = client.post(
         cleanup_url(), {**criteria(statement, email_domain="spam.example"), "reason": "Bot run"}
     )
@@ -103,7 +104,7 @@ def test_invalidating_corrects_the_counts_exactly_and_undo_restores_them(client,
         reverse("admin:consult_fraudcleanup_undo", args=[cleanup.pk]), {"reason": "Real people"}
     )
     assert response.status_code == 302
-    assert_counts_exact(statement, Counts(individuals=4, organisations=1, notable=1))
+    assert_counts_exact(statement, Counts(individuals=4, organisations=1, notable=1, awaiting_checks=1))
     states = {signature.email: signature.state for signature in Signature.objects.all()}
     assert states["bot9@spam.example"] == Signature.State.PENDING
     assert states["bot0@spam.example"] == Signature.State.CONFIRMED
@@ -123,7 +124,7 @@ def test_a_clean_up_can_be_undone_once_only(client, statement, signatures):
     client.post(undo, {"reason": "Mistake"})
     client.post(undo, {"reason": "Again"})
     assert ModerationDecision.objects.filter(action="undo fraud clean-up").count() == 1
-    assert_counts_exact(statement, Counts(individuals=4, organisations=1, notable=1))
+    assert_counts_exact(statement, Counts(individuals=4, organisations=1, notable=1, awaiting_checks=1))
 
 
 def test_undo_leaves_a_signature_changed_since_alone(statement, signatures):
@@ -135,7 +136,7 @@ def test_undo_leaves_a_signature_changed_since_alone(statement, signatures):
     signatures["bots"][0].withdraw()
     assert cleanup.undo(moderator, "Mistake") == 4
     assert Signature.objects.get(pk=signatures["bots"][0].pk).state == Signature.State.WITHDRAWN
-    assert_counts_exact(statement, Counts(individuals=3, organisations=1, notable=1))
+    assert_counts_exact(statement, Counts(individuals=3, organisations=1, notable=1, awaiting_checks=1))
 
 
 @pytest.mark.parametrize(

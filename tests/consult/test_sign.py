@@ -57,6 +57,13 @@ def test_signing_saves_a_pending_signature_and_emails_a_confirmation_link(sign, 
     assert OutboundEmail.objects.get().sent_at is not None
 
 
+def test_one_inbox_spelt_three_ways_signs_once(sign, statement):
+    for address in ["alice.jones@gmail.com", '"alicejones"@gmail.com', '"alicejones+2"@gmail.com']:
+        assert sign(email=address).status_code == 302
+    assert Signature.objects.filter(statement=statement).count() == 1
+    assert Signature.objects.get().email_normalised == "alicejones@gmail.com"
+
+
 def test_initial_update_choice_is_recorded_as_a_consent_event(sign):
     sign(wants_updates="on")
     event = ConsentEvent.objects.get()
@@ -182,29 +189,55 @@ def test_filled_honeypot_looks_like_success_but_saves_and_sends_nothing(sign, st
     assert Signature.objects.count() == 0 and not mail.outbox
 
 
-@pytest.mark.parametrize("started", ["fresh", "forged", ""])
-def test_too_fast_or_missing_timing_token_holds_the_signature_as_suspect(sign, statement, started):
+@pytest.mark.parametrize(("started", "dwell"), [("fresh", 0), ("forged", None), ("", None)])
+def test_fast_or_missing_timing_token_is_recorded_but_never_holds(sign, statement, started, dwell):
     response = sign(started=served_token(seconds_ago=0.5) if started == "fresh" else started)
     assert response.status_code == 302
     signature = Signature.objects.get()
-    assert signature.hold == Signature.Hold.SUSPECT
+    assert signature.dwell_seconds == dwell
+    assert signature.hold == Signature.Hold.NONE
     assert len(mail.outbox) == 1
     signature.confirm()
-    assert statement.counts().total == 0
+    assert statement.counts().total == 1
 
 
-def test_over_the_rate_limit_signatures_are_held_not_refused(
+def test_time_on_the_form_is_recorded_for_moderators(sign):
+    sign(started=served_token(seconds_ago=42))
+    assert Signature.objects.get().dwell_seconds in (42, 43)
+
+
+def test_a_timing_token_works_once(sign):
+    token = served_token(seconds_ago=30)
+    sign(email="first@example.org", started=token)
+    sign(email="second@example.org", started=token)
+    dwells = dict(Signature.objects.values_list("email", "dwell_seconds"))
+    assert dwells["first@example.org"] in (30, 31) and dwells["second@example.org"] is None
+
+
+def test_a_form_shown_again_with_errors_keeps_its_unused_token(client, sign, statement):
+    token = served_token(seconds_ago=30)
+    assert sign(email="not an address", started=token).status_code == 400
+    assert sign(started=token).status_code == 302
+    assert Signature.objects.get().dwell_seconds in (30, 31)
+
+
+def test_only_valid_forms_count_towards_the_flood_limit(
     statement, settings, django_capture_on_commit_callbacks
 ):
     settings.SIGN_RATE_LIMIT = "2/h"
     client = Client(REMOTE_ADDR="192.0.2.61")  # An address no other test signs from.
-    for number in range(3):
+    for _attempt in range(5):
+        response = post_sign(client, statement, django_capture_on_commit_callbacks, email="typo@")
+        assert response.status_code == 400
+    for number in range(2):
         response = post_sign(
             client, statement, django_capture_on_commit_callbacks, email=f"p{number}@example.org"
         )
         assert response.status_code == 302
-    holds = list(Signature.objects.order_by("created_at").values_list("hold", flat=True))
-    assert holds == ["", "", Signature.Hold.SUSPECT]
+    response = post_sign(client, statement, django_capture_on_commit_callbacks, email="flood@example.org")
+    assert response.status_code == 429
+    assert Signature.objects.count() == 2
+    assert not Signature.objects.exclude(hold=Signature.Hold.NONE).exists()
 
 
 def test_signature_language_follows_the_page(client, statement, django_capture_on_commit_callbacks):
