@@ -270,6 +270,7 @@ NOT_PAGES = {
     "consultation_position": "POST only",
     "signature_withdraw": "POST only",
     "signature_updates": "POST only",
+    "signature_listing": "POST only",
     "my_signature_withdraw": "POST only",
     "my_signature_updates": "POST only",
     "organisation_add_member": "a POST; a GET (the language switcher on its error page) redirects",

@@ -261,3 +261,7 @@ class ResendForm(DescribedFieldsMixin, forms.Form):
 
 class UpdatesForm(forms.Form):
     wants_updates = forms.BooleanField(label=_("Email me updates about this statement"), required=False)
+
+
+class ListingForm(forms.Form):
+    show_name = forms.BooleanField(label=_("Show my name in the public list of signatories"), required=False)

@@ -340,6 +340,19 @@ class Signature(models.Model):
         live = {self.State.PENDING, self.State.CONFIRMED, self.State.INVALIDATED}
         return self._change(live, state=self.State.WITHDRAWN, withdrawn_at=timezone.now())
 
+    def set_listed(self, listed: bool) -> bool:
+        """List or unlist the signer's name publicly, keeping the signature (and every count) as it
+        is; a withdrawn signature is listed nowhere and stays so. Whether anything changed."""
+        changed = (
+            Signature.objects.filter(pk=self.pk, kind=self.Kind.INDIVIDUAL)
+            .exclude(state=self.State.WITHDRAWN)
+            .exclude(show_name=listed)
+            .update(show_name=listed)
+        )
+        if changed:
+            self.show_name = listed
+        return bool(changed)
+
     def invalidate(self, reason: str) -> bool:
         live = {self.State.PENDING, self.State.CONFIRMED}
         return self._change(live, state=self.State.INVALIDATED, invalidation_reason=reason)

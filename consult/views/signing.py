@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consult import abuse, emails, languages, signing
 from consult.addresses import normalise_email
-from consult.forms.signing import ResendForm, SignForm, UpdatesForm
+from consult.forms.signing import ListingForm, ResendForm, SignForm, UpdatesForm
 from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureToken, Statement
 from consult.models.signing import token_digest
 from consult.ratelimits import client_ip, ip_hash, is_limited, is_over
@@ -235,6 +235,12 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "statement": signature.statement,
         "token": token,
         "updates_form": UpdatesForm(initial={"wants_updates": signature.wants_updates}),
+        # Only an individual's name is listed by choice (organisations and public roles are listed apart).
+        "listing_form": (
+            ListingForm(initial={"show_name": signature.show_name})
+            if signature.kind == Signature.Kind.INDIVIDUAL
+            else None
+        ),
     }
     return render(request, "consult/sign/manage.html", context)
 
@@ -261,6 +267,27 @@ def change_updates(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("We will email you updates about this statement."))
     else:
         messages.success(request, _("We will not email you updates about this statement."))
+    return redirect("signature_manage", token=token)
+
+
+@require_POST
+def change_listing(request: HttpRequest, token: str) -> HttpResponse:
+    """List or unlist the signer's name without withdrawing the signature."""
+    signature = get_manage_token(request, token).signature
+    if not signature.email:  # Erased: there is no name left to list.
+        return render(request, "consult/sign/erased.html", status=410)
+    form = ListingForm(request.POST)
+    form.is_valid()  # A checkbox: absent or anything else is "off"; it cannot be invalid.
+    show_name = form.cleaned_data.get("show_name", False)
+    if signature.state == Signature.State.WITHDRAWN or signature.kind != Signature.Kind.INDIVIDUAL:
+        return redirect("signature_manage", token=token)  # Nothing to list: the page says why.
+    signature.set_listed(show_name)
+    if show_name:
+        messages.success(request, _("Your name will be shown in the public list of signatories."))
+    else:
+        messages.success(
+            request, _("Your name will not be shown in the public list. Your signature still counts.")
+        )
     return redirect("signature_manage", token=token)
 
 
