@@ -210,6 +210,11 @@ class SignForm(DescribedFieldsMixin, forms.Form):
         return max(0, int(time.time() - served))
 
     @property
+    def role_to_check(self) -> str:
+        """The public role this form claims for a moderator to check; empty for an organisation's."""
+        return self.cleaned_data.get("public_role", "") if self.membership is None else ""
+
+    @property
     def email_address(self) -> str:
         return self.user.email if self.confirms_now else self.cleaned_data["email"]
 

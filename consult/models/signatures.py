@@ -296,6 +296,11 @@ class Signature(models.Model):
         return counted_kind(self.state, self.kind, self.hold, self.role_status)
 
     @property
+    def role_awaits_verification(self) -> bool:
+        """A public role claimed and not yet checked: until a moderator does, it counts as an individual's."""
+        return self.kind == self.Kind.NOTABLE and self.role_status == self.RoleStatus.PENDING
+
+    @property
     def awaits_checks(self) -> bool:
         """Confirmed but held: shown beside the count as awaiting checks."""
         return counters_of(self.state, self.kind, self.hold, self.role_status) == [SignatureCounter.AWAITING]

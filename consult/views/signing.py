@@ -79,12 +79,15 @@ def sign_page(request: HttpRequest, statement: Statement, form: SignForm | None 
     return render(request, "consult/sign/sign.html", {"statement": statement, "form": form}, status=status)
 
 
-def check_email_redirect(statement: Statement, email: str) -> HttpResponse:
+def check_email_redirect(statement: Statement, email: str, public_role: str = "") -> HttpResponse:
+    """To "check your email", remembering the address typed and any public role claimed: what was
+    typed, never what was found, so the page says nothing about earlier signatures."""
     response = redirect("signature_check_email", slug=statement.slug)
+    signed_as = {"email": email, "public_role": public_role} if public_role else email
     # Signed and base64-encoded: an address's non-ASCII characters could not go in a header as they are.
     response.set_cookie(
         SIGNED_AS_COOKIE,
-        core_signing.dumps(email, salt=SIGNED_AS_SALT),
+        core_signing.dumps(signed_as, salt=SIGNED_AS_SALT),
         max_age=SIGNED_AS_SECONDS,
         path=response.url,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -127,7 +130,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         confirm_now=form.confirms_now,
     )
     if not form.confirms_now:
-        return check_email_redirect(statement, form.cleaned_data["email"])
+        return check_email_redirect(statement, form.cleaned_data["email"], form.role_to_check)
     if not signed_now:
         messages.info(request, _("You had already signed this statement."))
         return redirect("my_signatures")
@@ -140,12 +143,20 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     statement = pages.get_public_statement(slug)
     try:
-        email = core_signing.loads(
+        signed_as = core_signing.loads(
             request.COOKIES.get(SIGNED_AS_COOKIE, ""), salt=SIGNED_AS_SALT, max_age=SIGNED_AS_SECONDS
         )
     except core_signing.BadSignature:
-        email = ""
-    return render(request, "consult/sign/check_email.html", {"statement": statement, "email": email})
+        signed_as = ""
+    # Just the address, or the address and the public role claimed (see check_email_redirect).
+    if not isinstance(signed_as, dict):
+        signed_as = {"email": signed_as}
+    context = {
+        "statement": statement,
+        "email": signed_as.get("email", ""),
+        "public_role": signed_as.get("public_role", ""),
+    }
+    return render(request, "consult/sign/check_email.html", context)
 
 
 def invalid_link(request: HttpRequest, token: SignatureToken | None) -> HttpResponse:
