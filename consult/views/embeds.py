@@ -59,9 +59,9 @@ def get_document_or_404(slug: str, language: str = "en") -> dict:
     return document
 
 
-def widget_url(slug: str, compact: bool = False, language: str = "en", theme: str = "light") -> str:
+def widget_url(slug: str, compact: bool = False, language: str = "en") -> str:
     url = absolute(reverse("embed_widget", args=[slug]))
-    query = {"theme": "dark"} if theme == "dark" else {}
+    query: dict[str, str] = {}
     if compact:
         query["size"] = "compact"
     if language == WELSH:
