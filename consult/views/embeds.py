@@ -294,6 +294,11 @@ def previews(slug: str, language: str) -> list[dict]:
     ]
 
 
+def welsh_embed_page(slug: str) -> str:
+    with languages.override(WELSH):
+        return reverse("statement_embed", args=[slug])
+
+
 @require_safe
 @follow_former_slug
 def statement_embed(request: HttpRequest, slug: str) -> HttpResponse:
@@ -318,5 +323,6 @@ def statement_embed(request: HttpRequest, slug: str) -> HttpResponse:
         + urlencode({"url": document["url"], "format": "json"}),
         "previews": previews(slug, language),
         "badge_label": signatures_label(document["signatures"]),
+        "welsh_page": welsh_embed_page(slug) if language != WELSH else "",
     }
     return render(request, "consult/statement_embed.html", context)

@@ -145,6 +145,11 @@ def test_embed_page_previews_light_dark_compact_and_welsh(client, statement):
     assert len({frame["title"] for frame in tags["iframe"]}) == 4
 
 
+def test_english_embed_page_points_welsh_sites_to_the_welsh_snippets(client, statement):
+    content = client.get(reverse("statement_embed", args=[statement.slug])).content.decode()
+    assert f'<a href="/cy/statements/{statement.slug}/embed/" hreflang="cy">' in content
+
+
 def test_welsh_embed_page_snippets_and_previews_ask_for_welsh(client, welsh_statement, settings):
     with languages.override("cy"):
         url = reverse("statement_embed", args=[welsh_statement.slug])
