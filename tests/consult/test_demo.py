@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from consult.models import Argument, Consultation, Signature, SignatureCounter, Statement
+from consult.models import Argument, Consultation, Signature, SignatureCounter, Statement, Update
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,44 @@ def test_both_statements_are_on_the_consultation_page(client):
     assert "Keep facial recognition for policing, with safeguards set in law" in html
     welsh = client.get("/cy/consultations/police-facial-recognition/").content.decode()
     assert "Cadw adnabod wynebau ar gyfer plismona" in welsh
+
+
+def test_every_demo_argument_has_its_welsh_version(client):
+    call_command("load_demo")
+    arguments = Argument.objects.filter(consultation__slug="police-facial-recognition")
+    assert arguments.count() == 12
+    assert not arguments.filter(claim_cy="").exists() and not arguments.filter(explanation_cy="").exists()
+    welsh = client.get("/cy/consultations/police-facial-recognition/").content.decode()
+    assert "Nid yw Senedd y DU erioed wedi pleidleisio arno" in welsh
+    assert "Parliament has never voted on it" not in welsh
+
+
+def test_rerunning_the_demo_writes_welsh_into_rows_loaded_without_it():
+    call_command("load_demo")
+    Argument.objects.update(claim_cy="", explanation_cy="")
+    Statement.objects.update(title_cy="", text_cy="")
+    before = snapshot()
+    call_command("load_demo")
+    assert not Argument.objects.filter(claim_cy="").exists()
+    assert not Statement.objects.filter(title_cy="").exists()
+    assert Argument.objects.count() == 12
+    after = snapshot()
+    assert after["arguments"] == before["arguments"] and after["signatures"] == before["signatures"]
+
+
+def test_the_demos_draft_update_is_in_both_languages_and_loaded_once():
+    call_command("load_demo")
+    call_command("load_demo")
+    update = Update.objects.get()
+    assert update.status == Update.Status.DRAFT and update.statement.slug == "pause-live-facial-recognition"
+    assert update.subject_cy and update.body_cy and not update.falls_back("body", "cy")
+
+
+def test_rerunning_the_demo_fills_a_drafts_welsh_but_never_rewrites_a_sent_update():
+    call_command("load_demo")
+    Update.objects.update(subject_cy="", body_cy="")
+    call_command("load_demo")
+    assert Update.objects.get().body_cy
+    Update.objects.update(status=Update.Status.SENT, body_cy="As sent")
+    call_command("load_demo")
+    assert Update.objects.get().body_cy == "As sent"
