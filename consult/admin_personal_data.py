@@ -23,8 +23,9 @@ from django.http import HttpRequest, HttpResponse
 from consult.exports import mask_email
 
 PERMISSION = "consult.view_signer_personal_data"
-# An address's domain too: a small organisation's or a person's own domain names its signer.
-PERSONAL_NAMES = frozenset({"email", "email_normalised", "email_domain", "postcode", "ip_hash", "password"})
+# Not an address's domain: every masked address shows it (j***@example.org), and moderators
+# need it to see a flood from one throwaway domain.
+PERSONAL_NAMES = frozenset({"email", "email_normalised", "postcode", "ip_hash", "password"})
 # Fields that hold personal data or credentials although their names do not say so: an email's
 # recipient and body (its links carry tokens), a clean-up's criteria (addresses, IP hashes), and
 # a second factor's secret.
