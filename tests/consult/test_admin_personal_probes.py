@@ -155,7 +155,16 @@ def test_no_admin_page_shows_personal_data_without_the_permission(world, nosy, m
 def test_the_admin_home_and_app_pages_show_no_personal_data(world, nosy):
     secrets = personal_values()
     apps = {model._meta.app_label for model in admin.site._registry}
-    for url in [reverse("admin:index"), *(reverse("admin:app_list", args=[app]) for app in apps)]:
+    trending = reverse("admin:consult_signature_trending")
+    statements = Signature.objects.values_list("statement", flat=True).distinct()
+    pages = [
+        reverse("admin:index"),
+        *(reverse("admin:app_list", args=[app]) for app in apps),
+        # The moderators' own pages beside the models': what is trending, per statement.
+        trending,
+        *(f"{trending}?statement={pk}" for pk in statements),
+    ]
+    for url in pages:
         response = nosy.get(url)
         assert response.status_code == 200, url
         assert [secret for secret in secrets if secret in response.content.decode()] == [], url
