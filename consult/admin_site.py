@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts.onboarding import forget_destination, remember_destination
 from consult.admin_personal_data import mask_response, with_personal_data_rules
 
 
@@ -32,8 +33,12 @@ class ModerationAdminSite(admin.AdminSite):
                 messages.warning(
                     request, _("Set up two-factor authentication before using the moderation pages.")
                 )
+                # allauth drops `next` once two-factor is set up: the recovery codes page reads it here.
+                remember_destination(request, request.get_full_path())
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+            if user.is_authenticated:
+                forget_destination(request)  # Arrived: the set-up's way back is spent.
             return mask_response(request, checked_view(request, *args, **kwargs))
 
         return update_wrapper(view_requiring_mfa, view)

@@ -31,7 +31,9 @@ class Demo:
         self.argument = self.consultation.arguments.filter(status="published").order_by("pk").first()
         self.organisation = Organisation.objects.filter(status="verified").order_by("pk").first()
         self.reader = UserFactory(email=self.READER_EMAIL, verified=True)
-        Membership.objects.create(organisation=self.organisation, user=self.reader, role="Director")
+        Membership.objects.create(
+            organisation=self.organisation, user=self.reader, role="Director", is_admin=True
+        )
 
     # Tokens are made only for the pages that need them.
     @cached_property

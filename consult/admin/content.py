@@ -159,7 +159,8 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     can_delete = False
-    readonly_fields = ["user", "created_at"]
+    # Who administers it is the organisation's own choice, made by its administrators on the site.
+    readonly_fields = ["user", "is_admin", "created_at"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -15,6 +15,7 @@ from consult.admin.cleanups import cleanup_urls
 from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
 from consult.admin.history import ModerationHistoryMixin
 from consult.admin.pagination import EstimatedCountPaginator
+from consult.admin.trending import trending_urls
 from consult.admin_personal_data import may_see_personal_data
 from consult.exports import mask_email
 from consult.models import Signature
@@ -61,7 +62,7 @@ class SignatureAdmin(DecisionButtonsMixin, ModerationHistoryMixin, admin.ModelAd
     }
 
     def get_urls(self):
-        return [*cleanup_urls(self), *super().get_urls()]
+        return [*cleanup_urls(self), *trending_urls(self), *super().get_urls()]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from consult.models import Signature, Statement
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
-IP_HASH = re.compile(r"^[0-9a-f]{8,64}$")
+IP_HASH = re.compile(r"^[0-9a-f]{6,64}$")
+# A whole hash (HMAC-SHA256 in hex); anything shorter is a shortened one, as moderators without
+# the personal-data permission see it, resolved against the statement's signatures.
+FULL_HASH_LENGTH = 64
 
 
 class ReasonForm(forms.Form):
@@ -46,7 +49,7 @@ class CleanupCriteriaForm(forms.Form):
         label=_("IP address hash"),
         required=False,
         max_length=64,
-        help_text=_("As shown on a signature's page."),
+        help_text=_("As shown on a signature's page, or its first characters as the previews show them."),
     )
 
     def clean_email_domain(self) -> str:
@@ -66,7 +69,24 @@ class CleanupCriteriaForm(forms.Form):
         start, end = cleaned_data.get("signed_from"), cleaned_data.get("signed_to")
         if start and end and start >= end:
             self.add_error("signed_to", _("The end must come after the start."))
+        ip_hash, statement = cleaned_data.get("ip_hash"), cleaned_data.get("statement")
+        if ip_hash and statement and len(ip_hash) < FULL_HASH_LENGTH:
+            self.cleaned_data["ip_hash"] = self.resolve_shortened_hash(statement, ip_hash)
         return cleaned_data
+
+    def resolve_shortened_hash(self, statement: Statement, prefix: str) -> str:
+        """The one hash of the statement's signatures that starts with `prefix` (kept as given when
+        none does: it then matches nothing). A range, not LIKE, so the (statement, ip_hash) index
+        serves it whatever the collation; "g" sorts after every hex digit."""
+        found = list(
+            Signature.objects.filter(statement=statement, ip_hash__gte=prefix, ip_hash__lt=prefix + "g")
+            .order_by()
+            .values_list("ip_hash", flat=True)
+            .distinct()[:2]
+        )
+        if len(found) > 1:
+            self.add_error("ip_hash", _("Several addresses' hashes start like this: give more of it."))
+        return found[0] if found else prefix
 
     def criteria(self) -> dict:
         """The criteria as JSON-ready values, kept on the clean-up's record."""

@@ -109,6 +109,14 @@ class AddMemberForm(forms.Form):
         help_text=_("They need an account on this site with this email address, already verified."),
     )
     role = PlainTextField(label=_("Their role"), max_length=120)
+    is_admin = forms.BooleanField(
+        label=_("Make them an administrator"),
+        required=False,
+        help_text=_(
+            "Administrators add members and act on the organisation's signatures: "
+            "download their data, withdraw or erase them."
+        ),
+    )
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         self.organisation = organisation
@@ -131,7 +139,9 @@ class AddMemberForm(forms.Form):
         return email
 
     def save(self):
-        return self.organisation.add_member(self.member, self.cleaned_data["role"])
+        return self.organisation.add_member(
+            self.member, self.cleaned_data["role"], is_admin=self.cleaned_data["is_admin"]
+        )
 
 
 class MilestonesField(forms.CharField):

@@ -18,6 +18,10 @@ class OrganisationQuerySet(models.QuerySet):
     def of_member(self, user) -> "OrganisationQuerySet":
         return self.filter(memberships__user=user)
 
+    def administered_by(self, user) -> "OrganisationQuerySet":
+        """The organisations this person currently administers: those they act for."""
+        return self.filter(memberships__user=user, memberships__is_admin=True)
+
 
 class Organisation(models.Model):
     """A body that signs, proposes statements and argues in its own name once verified."""
@@ -72,7 +76,7 @@ class Organisation(models.Model):
 
     @classmethod
     def register(cls, *, name: str, website: str, description: str, created_by, role: str) -> "Organisation":
-        """Create an organisation awaiting verification, with its creator as its first member."""
+        """Create an organisation awaiting verification, with its creator as its first administrator."""
         for _attempt in range(3):
             slug = unique_slug(cls, name, fallback="organisation")
             try:
@@ -80,7 +84,7 @@ class Organisation(models.Model):
                     organisation = cls.objects.create(
                         name=name, slug=slug, website=website, description=description, created_by=created_by
                     )
-                    organisation.memberships.create(user=created_by, role=role)
+                    organisation.memberships.create(user=created_by, role=role, is_admin=True)
                     return organisation
             except IntegrityError:  # Another registration took the same slug a moment before.
                 continue
@@ -89,8 +93,11 @@ class Organisation(models.Model):
     def has_member(self, user) -> bool:
         return user.is_authenticated and self.memberships.filter(user=user).exists()
 
-    def add_member(self, user, role: str) -> "Membership":
-        return self.memberships.create(user=user, role=role)
+    def has_admin(self, user) -> bool:
+        return user.is_authenticated and self.memberships.filter(user=user, is_admin=True).exists()
+
+    def add_member(self, user, role: str, *, is_admin: bool = False) -> "Membership":
+        return self.memberships.create(user=user, role=role, is_admin=is_admin)
 
     def verify(self) -> int:
         """Verify the organisation and count the signatures held until now. Returns how many.
@@ -137,6 +144,9 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=120, help_text=_("For example “Director”."))
+    # Administrators act for the organisation on its signatures (export, erase, the manage link)
+    # and add members; the role above is only what the member calls their job.
+    is_admin = models.BooleanField(_("administrator"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -89,9 +89,9 @@ class SignatureQuerySet(models.QuerySet):
         unsubscribe link: the signatures made with the same normalised address).
 
         An organisation's signature is the organisation's, not that of the member who made it:
-        through an account only the organisation's current members reach it, and it stands for
-        itself alone (its data is not a person's other signatures, and a member who leaves
-        loses it).
+        through an account only the organisation's current administrators reach it, and it stands
+        for itself alone (its data is not a person's other signatures, and an administrator who
+        leaves or stops being one loses it).
         """
         organisation = Q(kind=Signature.Kind.ORGANISATION)
         if isinstance(person, Signature):
@@ -101,7 +101,7 @@ class SignatureQuerySet(models.QuerySet):
         own = Q(user=person)
         if person.has_verified_email:
             own |= Q(email_normalised=normalise_email(person.email))
-        acting_for = organisation & Q(organisation__in=Organisation.objects.of_member(person))
+        acting_for = organisation & Q(organisation__in=Organisation.objects.administered_by(person))
         return self.filter((own & ~organisation) | acting_for)
 
 

@@ -39,6 +39,11 @@ def get_member_organisation(user, slug: str) -> Organisation:
     return get_object_or_404(Organisation.objects.of_member(user), slug=slug)
 
 
+def get_administered_organisation(user, slug: str) -> Organisation:
+    """The organisation with this slug if the user is one of its administrators, else 404."""
+    return get_object_or_404(Organisation.objects.administered_by(user), slug=slug)
+
+
 def get_public_organisation(slug: str) -> Organisation:
     return get_object_or_404(Organisation.objects.verified(), slug=slug)
 
@@ -55,7 +60,14 @@ def render_my_organisations(request: HttpRequest, failed_form: AddMemberForm | N
         .order_by("name")
     )
     for organisation in organisations:
-        if failed_form is not None and failed_form.organisation.pk == organisation.pk:
+        # Only administrators add members, so only they are offered the form.
+        organisation.administered = any(
+            membership.is_admin and membership.user_id == request.user.pk
+            for membership in organisation.memberships.all()
+        )
+        if not organisation.administered:
+            organisation.add_member_form = None
+        elif failed_form is not None and failed_form.organisation.pk == organisation.pk:
             organisation.add_member_form = failed_form
         else:
             organisation.add_member_form = AddMemberForm(organisation=organisation)
@@ -87,7 +99,7 @@ def register_organisation(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @verified_email_required
 def add_member(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_member_organisation(request.user, slug)
+    organisation = get_administered_organisation(request.user, slug)
     if request.method == "GET":
         # The form's error page is shown at this address, and its language switcher links here.
         return redirect("my_organisations")

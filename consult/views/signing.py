@@ -45,7 +45,7 @@ def get_manage_token(request: HttpRequest, raw: str) -> SignatureToken:
     """The signature behind a manage link, or 404. Manage links never expire.
 
     An organisation's signature is the organisation's, not that of the member whose inbox has
-    the link: it opens only for a current member, logged in (Signature.objects.of_person).
+    the link: it opens only for a current administrator, logged in (Signature.objects.of_person).
     """
     token = SignatureToken.find(raw, SignatureToken.Purpose.MANAGE)
     if token is None or not may_manage(request, token.signature):
@@ -54,6 +54,7 @@ def get_manage_token(request: HttpRequest, raw: str) -> SignatureToken:
 
 
 def may_manage(request: HttpRequest, signature: Signature) -> bool:
+    """Anyone holding a person's link; for an organisation's, only its current administrators."""
     if signature.kind != Signature.Kind.ORGANISATION:
         return True
     user = request.user

@@ -1,4 +1,4 @@
-"""An organisation's signature belongs to the organisation: only its current members act on it."""
+"""An organisation's signature belongs to the organisation: only its current administrators act on it."""
 
 import json
 
@@ -22,9 +22,11 @@ ACCOUNT_ACTIONS = [
 
 @pytest.fixture
 def organisation():
+    """Alex and Bea administer it; Cai is a member who does not."""
     organisation = OrganisationFactory()
-    organisation.add_member(UserFactory(email="alex@example.org", verified=True), "Director")
-    organisation.add_member(UserFactory(email="bea@example.org", verified=True), "Volunteer")
+    organisation.add_member(UserFactory(email="alex@example.org", verified=True), "Director", is_admin=True)
+    organisation.add_member(UserFactory(email="bea@example.org", verified=True), "Volunteer", is_admin=True)
+    organisation.add_member(UserFactory(email="cai@example.org", verified=True), "Volunteer")
     return organisation
 
 
@@ -97,7 +99,7 @@ def test_another_user_reaches_nobodys_signature_by_id(client, signed, statement)
     assert statement.counts().individuals == 2
 
 
-def test_a_current_member_exports_and_erases_the_organisations_signature_alone(
+def test_a_current_administrator_exports_and_erases_the_organisations_signature_alone(
     client, organisation, signed, statement
 ):
     for_organisation, own = signed
@@ -173,7 +175,7 @@ def test_the_organisations_manage_link_no_longer_opens_for_a_member_who_left(
     assert_untouched(for_organisation, statement)
 
 
-def test_the_organisations_manage_link_opens_for_a_current_member(client, organisation, signed):
+def test_the_organisations_manage_link_opens_for_a_current_administrator(client, organisation, signed):
     for_organisation, own = signed
     token = SignatureToken.issue(for_organisation, SignatureToken.Purpose.MANAGE)
     client.force_login(member(organisation, "alex@example.org"))
@@ -186,3 +188,34 @@ def test_a_persons_own_manage_link_needs_no_account(client, signed):
     for_organisation, own = signed
     token = SignatureToken.issue(own, SignatureToken.Purpose.MANAGE)
     assert follow_link(client, "get", "signature_manage", token).status_code == 200
+
+
+def test_a_member_who_is_not_an_administrator_cannot_export_or_erase_it(
+    client, organisation, signed, statement
+):
+    for_organisation, own = signed
+    cai = member(organisation, "cai@example.org")
+    client.force_login(cai)
+    assert for_organisation not in client.get(reverse("my_signatures")).context["signatures"]
+    for method, name in ACCOUNT_ACTIONS:
+        assert act(client, method, name, for_organisation).status_code == 404, name
+    token = SignatureToken.issue(for_organisation, SignatureToken.Purpose.MANAGE)
+    for method, name in LINK_ACTIONS:
+        assert follow_link(client, method, name, token).status_code == 404, name
+    assert_untouched(for_organisation, statement)
+
+
+def test_a_former_administrator_who_stays_a_member_cannot_export_or_erase_it(
+    client, organisation, signed, statement
+):
+    for_organisation, own = signed
+    bea = member(organisation, "bea@example.org")
+    organisation.memberships.filter(user=bea).update(is_admin=False)
+    client.force_login(bea)
+    for method, name in ACCOUNT_ACTIONS:
+        assert act(client, method, name, for_organisation).status_code == 404, name
+    token = SignatureToken.issue(for_organisation, SignatureToken.Purpose.MANAGE)
+    for method, name in LINK_ACTIONS:
+        assert follow_link(client, method, name, token).status_code == 404, name
+    assert_untouched(for_organisation, statement)
+    assert list(Signature.objects.of_person(bea)) == [own]

@@ -68,7 +68,7 @@ DECISION_OWNED = {
         "decision",
     },
     "consult.Organisation": {"status", "verified_at", "created_by", "members"},
-    "consult.Membership": {"user", "organisation"},
+    "consult.Membership": {"user", "organisation", "is_admin"},
     "consult.Signature": {
         "statement",
         "kind",

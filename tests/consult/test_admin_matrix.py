@@ -279,6 +279,8 @@ ROUTES = {
     "consult.signature:delete": ("403", "403", "403", "403", "login", "login"),
     "consult.signature:history": ("200", "200", "200", "403", "login", "login"),
     "consult.signature:redirect": ("302", "302", "302", "302", "login", "login"),
+    # Where the last hour's signatures come from, per statement (?statement=<id>).
+    "consult.signature:trending": ("200", "200", "200", "403", "login", "login"),
     "consult.statement:add": ("200", "403", "403", "403", "login", "login"),
     "consult.statement:change": ("200", "200", "200", "403", "login", "login"),
     "consult.statement:changelist": ("200", "200", "200", "403", "login", "login"),

@@ -29,7 +29,7 @@ def member_client(client, user):
 @pytest.fixture
 def organisation(user):
     organisation = OrganisationFactory(status=Organisation.Status.PENDING)
-    organisation.add_member(user, "Director")
+    organisation.add_member(user, "Director", is_admin=True)
     return organisation
 
 
@@ -293,6 +293,75 @@ def test_adding_members_is_rate_limited(member_client, organisation):
     response = add_member(member_client, organisation, "sam@example.org")
     assert "many members in a short time" in response.content.decode()
     assert organisation.memberships.count() == 1
+
+
+def test_the_registrant_administers_the_organisation(member_client, user):
+    register(member_client)
+    assert Organisation.objects.get().memberships.get(user=user).is_admin
+
+
+def test_an_administrator_chooses_whether_a_new_member_administers(member_client, organisation):
+    UserFactory(email="sam@example.org", verified=True)
+    UserFactory(email="kim@example.org", verified=True)
+    prefix = f"member-{organisation.pk}"
+    url = reverse("organisation_add_member", args=[organisation.slug])
+    member_client.post(
+        url, {f"{prefix}-email": "sam@example.org", f"{prefix}-role": "Chair", f"{prefix}-is_admin": "on"}
+    )
+    add_member(member_client, organisation, "kim@example.org")
+    admins = dict(organisation.memberships.values_list("user__email", "is_admin"))
+    assert admins["sam@example.org"] is True and admins["kim@example.org"] is False
+
+
+def test_a_member_who_is_not_an_administrator_cannot_add_members(client, organisation):
+    colleague = UserFactory(verified=True)
+    organisation.add_member(colleague, "Trustee")
+    UserFactory(email="sam@example.org", verified=True)
+    client.force_login(colleague)
+    page = client.get(reverse("my_organisations")).content.decode()
+    assert organisation.name in page
+    assert reverse("organisation_add_member", args=[organisation.slug]) not in page
+    assert add_member(client, organisation, "sam@example.org").status_code == 404
+    prefix = f"member-{organisation.pk}"
+    url = reverse("organisation_add_member", args=[organisation.slug])
+    hostile = {f"{prefix}-email": "sam@example.org", f"{prefix}-role": "x", f"{prefix}-is_admin": "on"}
+    assert client.post(url, hostile).status_code == 404
+    assert not organisation.memberships.filter(user__email="sam@example.org").exists()
+    assert not organisation.memberships.get(user=colleague).is_admin
+
+
+@pytest.mark.parametrize("value", ["", "off", "false", "0", "<script>", "\x00", "on"])
+def test_the_administrator_choice_takes_any_value_without_an_error(member_client, organisation, value):
+    UserFactory(email="sam@example.org", verified=True)
+    prefix = f"member-{organisation.pk}"
+    url = reverse("organisation_add_member", args=[organisation.slug])
+    response = member_client.post(
+        url, {f"{prefix}-email": "sam@example.org", f"{prefix}-role": "Chair", f"{prefix}-is_admin": value}
+    )
+    assert response.status_code == 302
+    expected = value not in ("", "false")  # A checkbox: only its absence or "false" says no.
+    assert organisation.memberships.get(user__email="sam@example.org").is_admin is expected
+
+
+def test_existing_creators_become_administrators_and_other_members_do_not():
+    """The data migration: the creator's membership administers, every other one does not."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    creator, other = UserFactory(verified=True), UserFactory(verified=True)
+    organisation = OrganisationFactory(created_by=creator)
+    organisation.add_member(creator, "Director")
+    organisation.add_member(other, "Trustee")
+    orphan = OrganisationFactory(created_by=None)
+    orphan.add_member(UserFactory(verified=True), "Trustee")
+    migration = import_module("consult.migrations.0025_trending_membership_admins")
+    migration.creators_administer(apps, None)
+    assert dict(Membership.objects.values_list("user", "is_admin")) == {
+        creator.pk: True,
+        other.pk: False,
+        orphan.memberships.get().user_id: False,
+    }
 
 
 # Leaving
