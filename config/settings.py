@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE.update(
     {
         # The outbox sweep: emails whose task never ran, whose sender died, or whose retry is due.
         "send-unsent-emails": {"task": "consult.emails.send_unsent_emails", "schedule": 60.0},
+        # Sign and resend forms no task acted on (consult/signing.py): the broker was down.
+        "carry-out-waiting-attempts": {
+            "task": "consult.signing.carry_out_waiting_attempts",
+            "schedule": 60.0,
+        },
         "reconcile-counts": {"task": "consult.tasks.reconcile_counts", "schedule": 15 * 60.0},
         "delete-stale-pending-signatures": {
             "task": "consult.tasks.delete_stale_pending_signatures",
@@ -207,7 +212,13 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 # Emails, updates, milestones and retention live beside their logic; workers import them explicitly.
-CELERY_IMPORTS = ["consult.emails", "consult.updates", "consult.milestones", "consult.retention"]
+CELERY_IMPORTS = [
+    "consult.emails",
+    "consult.signing",
+    "consult.updates",
+    "consult.milestones",
+    "consult.retention",
+]
 # The hourly signature history and counts by postcode area (consult/history.py).
 CELERY_IMPORTS.append("consult.history")
 CELERY_BEAT_SCHEDULE["record-signature-history"] = {
