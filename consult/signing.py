@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import signup as accounts_signup
 from consult import sending
 from consult.emails import queue_for_signer
 from consult.models import ConsentEvent, OutboundEmail, SignAttempt, Signature, Statement
@@ -168,6 +169,9 @@ def carry_out(row: SignAttempt) -> None:
     payload = row.payload
     if row.kind == SignAttempt.Kind.RESEND:
         resend(payload["email_normalised"])
+        return
+    if row.kind == SignAttempt.Kind.SIGN_UP:
+        accounts_signup.sign_up(payload["email"], payload["password_hash"], payload["language"])
         return
     statement = Statement.objects.filter(pk=payload["statement_id"]).first()
     if statement is None:  # Deleted since: there is nothing left to sign.

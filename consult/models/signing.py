@@ -116,7 +116,7 @@ class ConsentEvent(models.Model):
 
 
 class SignAttempt(models.Model):
-    """A sign or resend form as sent, waiting for the task that acts on it.
+    """A sign, resend or sign-up form as sent, waiting for the task that acts on it.
 
     The request writes one of these whoever sent the form and answers at once; what differs
     between an address seen before and a new one (a new signature, or a repeat email, or
@@ -128,6 +128,7 @@ class SignAttempt(models.Model):
     class Kind(models.TextChoices):
         SIGN = "sign", _("Sign")
         RESEND = "resend", _("Resend a confirmation link")
+        SIGN_UP = "sign_up", _("Sign up for an account")
 
     kind = models.CharField(max_length=10, choices=Kind)
     # What the task needs, as the form gave it (personal data, kept only until it is acted on).
