@@ -1,14 +1,17 @@
 """allauth's sign-up form, made to do the same work in the request whoever signs up."""
 
+from typing import Any
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest, HttpResponse
 
 from consult import languages, signing
 from consult.models import SignAttempt
 
 
-class SignupForm(AllauthSignupForm):
-    def try_save(self, request):
+class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth is untyped.
+    def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
         """Hash the password and keep the attempt; whether the address has an account is found
         out after the response (accounts/signup.py). allauth answers as for a known address,
         which is the same page, and its own email for that case is left to the task."""
@@ -19,4 +22,5 @@ class SignupForm(AllauthSignupForm):
         }
         signing.attempt(SignAttempt.Kind.SIGN_UP, payload)
         self.account_already_exists = True
-        return super().try_save(request)
+        user, response = super().try_save(request)
+        return user, response

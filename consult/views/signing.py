@@ -117,19 +117,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "consult/sign/too_many.html", status=429)
     ip = client_ip(request)
     signals = {"dwell_seconds": form.dwell_seconds(), "address_range": abuse.address_range(ip)}
-    recording = {
-        "hold": form.hold,
-        "ip_hash": ip_hash(ip),
-        "language": languages.current(),
-        "user": form.user,
-    }
+    fields = form.signature_fields() | signals
+    hold, hashed_ip, language = form.hold, ip_hash(ip), languages.current()
     if not form.confirms_now:
         # The same one row whoever signs; whether the address signed before is found out after
         # the response (consult/signing.py), so neither this page nor its timing tells.
-        signing.attempt_to_sign(statement, form.signature_fields() | signals, **recording)
+        signing.attempt_to_sign(
+            statement, fields, hold=hold, ip_hash=hashed_ip, language=language, user=form.user
+        )
         return check_email_redirect(statement, form.cleaned_data["email"])
     signature, signed_now = signing.sign(
-        statement, form.signature_fields() | signals, **recording, confirm_now=True
+        statement, fields, hold=hold, ip_hash=hashed_ip, language=language, user=form.user, confirm_now=True
     )
     if not signed_now:
         messages.info(request, _("You had already signed this statement."))
