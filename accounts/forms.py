@@ -11,6 +11,11 @@ from consult.models import SignAttempt
 
 
 class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth is untyped.
+    def validate_unique_email(self, value: str) -> str:
+        """Not looked up here: a look-up that finds an account takes longer than one that does
+        not. The task looks (accounts/signup.py)."""
+        return value
+
     def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
         """Hash the password and keep the attempt; whether the address has an account is found
         out after the response (accounts/signup.py). allauth answers as for a known address,
