@@ -33,6 +33,10 @@ class AccountAdapter(DefaultAccountAdapter):
             about=user if isinstance(user, models.Model) else None,
         )
 
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Every sign-up passes here (accounts/forms.py): the task that acts on it sends this
+        email when the address does have an account (accounts/signup.py)."""
+
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         return emails.absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
 

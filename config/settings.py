@@ -144,6 +144,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Signing up answers alike, in the same time, whether or not the address has an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -199,6 +202,11 @@ CELERY_BEAT_SCHEDULE.update(
     {
         # The outbox sweep: emails whose task never ran, whose sender died, or whose retry is due.
         "send-unsent-emails": {"task": "consult.emails.send_unsent_emails", "schedule": 60.0},
+        # Sign and resend forms no task acted on (consult/signing.py): the broker was down.
+        "carry-out-waiting-attempts": {
+            "task": "consult.signing.carry_out_waiting_attempts",
+            "schedule": 60.0,
+        },
         "reconcile-counts": {"task": "consult.tasks.reconcile_counts", "schedule": 15 * 60.0},
         "delete-stale-pending-signatures": {
             "task": "consult.tasks.delete_stale_pending_signatures",
@@ -207,7 +215,13 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 # Emails, updates, milestones and retention live beside their logic; workers import them explicitly.
-CELERY_IMPORTS = ["consult.emails", "consult.updates", "consult.milestones", "consult.retention"]
+CELERY_IMPORTS = [
+    "consult.emails",
+    "consult.signing",
+    "consult.updates",
+    "consult.milestones",
+    "consult.retention",
+]
 # The hourly signature history and counts by postcode area (consult/history.py).
 CELERY_IMPORTS.append("consult.history")
 CELERY_BEAT_SCHEDULE["record-signature-history"] = {

@@ -1,13 +1,28 @@
 """Recording an attempt to sign: a new pending signature, or an answer to a repeat attempt.
 
 Whether the person had signed before is never told to whoever submitted the form: both paths
-end on the same "check your email" page, and only the email says which it was.
+end on the same "check your email" page, and only the email says which it was. Nor does the
+time the page takes: the request only writes a SignAttempt (`attempt`), the same one row
+whoever signs, and the task `carry_out_attempt` does the rest after the response. Only an
+account holder whose address is verified signs in the request (`sign`): the page they get
+says what happened, and it is about their own address.
 """
 
-from django.db import IntegrityError, transaction
+from datetime import timedelta
+from functools import partial
 
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import signup as accounts_signup
+from consult import sending
 from consult.emails import queue_for_signer
-from consult.models import ConsentEvent, OutboundEmail, Signature, Statement
+from consult.models import ConsentEvent, OutboundEmail, SignAttempt, Signature, Statement
+
+# Attempts younger than this are left to the task queued when they were written.
+SWEEP_AFTER = timedelta(minutes=1)
 
 # A signature clashing with one withdrawn at that moment is inserted again, this many times at most.
 ATTEMPTS = 3
@@ -16,9 +31,9 @@ ATTEMPTS = 3
 def live_signature(statement: Statement, fields: dict) -> Signature | None:
     """The live signature this attempt repeats, locked, if there is one."""
     signatures = statement.signatures.live().select_for_update()
-    if fields.get("organisation") is not None:
+    if fields.get("organisation_id") is not None:
         return signatures.filter(
-            kind=Signature.Kind.ORGANISATION, organisation=fields["organisation"]
+            kind=Signature.Kind.ORGANISATION, organisation_id=fields["organisation_id"]
         ).first()
     return signatures.filter(email_normalised=fields["email_normalised"]).first()
 
@@ -106,3 +121,85 @@ def record_new(
     else:
         queue_for_signer(signature, OutboundEmail.Kind.CONFIRM)
     return signature
+
+
+# Attempts: what the request writes, and the tasks that act on them after the response.
+
+
+def attempt(kind: str, payload: dict) -> SignAttempt:
+    """Keep what a form asked for, to be acted on after the commit (and so after the response)."""
+    row = SignAttempt.objects.create(kind=kind, payload=payload)
+    transaction.on_commit(partial(sending.enqueue, carry_out_attempt, row.pk))
+    return row
+
+
+def attempt_to_sign(
+    statement: Statement, fields: dict, *, hold: str, ip_hash: str, language: str, user=None
+) -> SignAttempt:
+    """`sign`, after the response: for anyone whose address is not verified already."""
+    payload = {
+        "statement_id": statement.pk,
+        "fields": fields,
+        "hold": hold,
+        "ip_hash": ip_hash,
+        "language": language,
+        "user_id": user.pk if user is not None else None,
+    }
+    return attempt(SignAttempt.Kind.SIGN, payload)
+
+
+def attempt_to_resend(email_normalised: str) -> SignAttempt:
+    """`resend`, after the response."""
+    return attempt(SignAttempt.Kind.RESEND, {"email_normalised": email_normalised})
+
+
+def resend(email_normalised: str) -> int:
+    """New confirmation links for the pending signatures of an address, each within its cap."""
+    pending = Signature.objects.filter(email_normalised=email_normalised, state=Signature.State.PENDING)
+    sent = 0
+    with transaction.atomic():
+        for signature in pending.select_for_update():
+            if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
+                queue_for_signer(signature, OutboundEmail.Kind.CONFIRM_AGAIN)
+                sent += 1
+    return sent
+
+
+def carry_out(row: SignAttempt) -> None:
+    payload = row.payload
+    if row.kind == SignAttempt.Kind.RESEND:
+        resend(payload["email_normalised"])
+        return
+    if row.kind == SignAttempt.Kind.SIGN_UP:
+        accounts_signup.sign_up(payload["email"], payload["password_hash"], payload["language"])
+        return
+    statement = Statement.objects.filter(pk=payload["statement_id"]).first()
+    if statement is None:  # Deleted since: there is nothing left to sign.
+        return
+    sign(
+        statement,
+        payload["fields"],
+        hold=payload["hold"],
+        ip_hash=payload["ip_hash"],
+        language=payload["language"],
+        user=get_user_model().objects.filter(pk=payload["user_id"]).first() if payload["user_id"] else None,
+    )
+
+
+@shared_task
+def carry_out_attempt(attempt_id: int) -> bool:
+    """Act on one attempt and delete it, in one transaction: run twice, it acts once."""
+    with transaction.atomic():
+        row = SignAttempt.objects.select_for_update(skip_locked=True).filter(pk=attempt_id).first()
+        if row is None:  # Done already, or being done by another worker right now.
+            return False
+        carry_out(row)
+        row.delete()
+    return True
+
+
+@shared_task
+def carry_out_waiting_attempts() -> int:
+    """Beat's sweep: attempts whose task never ran (the broker was down) or whose worker died."""
+    waiting = SignAttempt.objects.filter(created_at__lte=timezone.now() - SWEEP_AFTER)
+    return sum(carry_out_attempt(attempt_id) for attempt_id in waiting.values_list("pk", flat=True))

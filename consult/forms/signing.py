@@ -219,6 +219,7 @@ class SignForm(DescribedFieldsMixin, forms.Form):
         return self.user.email if self.confirms_now else self.cleaned_data["email"]
 
     def signature_fields(self) -> dict:
+        """The new signature's fields, as plain values (they wait in a SignAttempt as JSON)."""
         data = self.cleaned_data
         fields = {
             "name": data["name"],
@@ -237,7 +238,7 @@ class SignForm(DescribedFieldsMixin, forms.Form):
             # so a director can also sign in their own name with the same address.
             fields |= {
                 "kind": Signature.Kind.ORGANISATION,
-                "organisation": organisation,
+                "organisation_id": organisation.pk,
                 "public_role": self.membership.role[: Signature._meta.get_field("public_role").max_length],
                 "email_normalised": organisation.signature_key,
             }

@@ -15,7 +15,7 @@ from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Membership, Organisation
 from consult.models.outbox import OutboundEmail
 from consult.models.signatures import Signature, SignatureCounter
-from consult.models.signing import ConsentEvent, SignatureToken
+from consult.models.signing import ConsentEvent, SignAttempt, SignatureToken
 from consult.models.statements import Statement, StatementCorrection, StatementSlug
 from consult.models.updates import Update
 
@@ -39,6 +39,7 @@ __all__ = [
     "SignatureArea",
     "SignatureCounter",
     "SignatureHour",
+    "SignAttempt",
     "SignatureToken",
     "Stance",
     "Statement",

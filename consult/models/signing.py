@@ -113,3 +113,32 @@ class ConsentEvent(models.Model):
             Signature.objects.filter(pk=signature.pk).update(wants_updates=wants_updates)
             signature.wants_updates = wants_updates
             return cls.objects.create(signature=signature, wants_updates=wants_updates, source=source)
+
+
+class SignAttempt(models.Model):
+    """A sign, resend or sign-up form as sent, waiting for the task that acts on it.
+
+    The request writes one of these whoever sent the form and answers at once; what differs
+    between an address seen before and a new one (a new signature, or a repeat email, or
+    nothing) is done by the task, so neither the page nor its timing tells which it was. Like
+    an outbox row it is written in the request's transaction, so a broker that is down loses
+    nothing: the sweep acts on rows no task took. A row is deleted as it is acted on.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN = "sign", _("Sign")
+        RESEND = "resend", _("Resend a confirmation link")
+        SIGN_UP = "sign_up", _("Sign up for an account")
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    # What the task needs, as the form gave it (personal data, kept only until it is acted on).
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("sign attempt")
+        verbose_name_plural = _("sign attempts")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

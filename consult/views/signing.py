@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult import abuse, emails, languages, signing
+from consult import abuse, languages, signing
 from consult.addresses import normalise_email
 from consult.forms.signing import ListingForm, ResendForm, SignForm, UpdatesForm
-from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureToken, Statement
+from consult.models import ConsentEvent, Signature, SignatureToken, Statement
 from consult.models.signing import token_digest
 from consult.ratelimits import client_ip, ip_hash, is_limited, is_over
 from consult.views import pages
@@ -121,17 +121,18 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "consult/sign/too_many.html", status=429)
     ip = client_ip(request)
     signals = {"dwell_seconds": form.dwell_seconds(), "address_range": abuse.address_range(ip)}
-    signature, signed_now = signing.sign(
-        statement,
-        form.signature_fields() | signals,
-        hold=form.hold,
-        ip_hash=ip_hash(ip),
-        language=languages.current(),
-        user=form.user,
-        confirm_now=form.confirms_now,
-    )
+    fields = form.signature_fields() | signals
+    hold, hashed_ip, language = form.hold, ip_hash(ip), languages.current()
     if not form.confirms_now:
+        # The same one row whoever signs; whether the address signed before is found out after
+        # the response (consult/signing.py), so neither this page nor its timing tells.
+        signing.attempt_to_sign(
+            statement, fields, hold=hold, ip_hash=hashed_ip, language=language, user=form.user
+        )
         return check_email_redirect(statement, form.cleaned_data["email"], form.role_to_check)
+    signature, signed_now = signing.sign(
+        statement, fields, hold=hold, ip_hash=hashed_ip, language=language, user=form.user, confirm_now=True
+    )
     if not signed_now:
         messages.info(request, _("You had already signed this statement."))
         return redirect("my_signatures")
@@ -309,13 +310,8 @@ def resend(request: HttpRequest) -> HttpResponse:
     """A new confirmation link for pending signatures; the answer never says whether there were any."""
     form = ResendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        pending = Signature.objects.filter(
-            email_normalised=normalise_email(form.cleaned_data["email"]), state=Signature.State.PENDING
-        )
-        with transaction.atomic():
-            for signature in pending.select_for_update():
-                if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
-                    emails.queue_for_signer(signature, OutboundEmail.Kind.CONFIRM_AGAIN)
+        # Whether the address has pending signatures is found out after the response.
+        signing.attempt_to_resend(normalise_email(form.cleaned_data["email"]))
         return render(request, "consult/sign/resent.html")
     status = 400 if request.method == "POST" else 200
     return render(request, "consult/sign/resend.html", {"resend_form": form}, status=status)

@@ -151,13 +151,14 @@ def test_the_list_is_the_published_one_plus_extras():
     assert any("\ud800" in value for value in strings)
 
 
-def test_sign_form(site, anonymous):
+def test_sign_form(site, anonymous, django_capture_on_commit_callbacks):
     statement = site["statement"]
     url = f"/statements/{statement.slug}/sign/"
     for index, value in enumerate(naughty_strings()):
         email = f"naughty{index}@example.org"
         fields = {"name": value, "email": email, "public_role": value, "show_name": "on"}
-        response = anonymous.post(url, value, fields | {"started": timing_token(), "website": ""})
+        with django_capture_on_commit_callbacks(execute=True):  # The signature is made after the commit.
+            response = anonymous.post(url, value, fields | {"started": timing_token(), "website": ""})
         signature = Signature.objects.filter(email=email).first()
         if signature is None:
             anonymous.refused(value, response, "sign")

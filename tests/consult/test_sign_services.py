@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from config import celery_app
-from consult import emails
-from consult.models import OutboundEmail, Signature
+from consult import signing
+from consult.models import OutboundEmail, SignAttempt, Signature
 from tests.consult.signers import sign_data
 from tests.services import wait_until
 
@@ -57,6 +57,8 @@ def test_confirmation_email_goes_through_the_worker_to_the_smtp_server(celery_wo
     assert "/signatures/confirm/" in text
     assert message.get_body(preferencelist=("html",)) is not None
     assert wait_until(sent, timeout=10)  # The worker commits just after the server accepts.
+    assert Signature.objects.filter(state=Signature.State.PENDING).count() == 1
+    assert SignAttempt.objects.count() == 0
 
 
 def test_with_the_broker_down_signing_is_fast_and_the_sweep_delivers_later(
@@ -68,12 +70,16 @@ def test_with_the_broker_down_signing_is_fast_and_the_sweep_delivers_later(
         elapsed = time.monotonic() - started
     assert response.status_code == 302
     assert elapsed < 2
-    assert Signature.objects.filter(state=Signature.State.PENDING).count() == 1
+    # The attempt is kept; nothing acts on it while the broker is down.
+    assert SignAttempt.objects.count() == 1
     time.sleep(1)
-    assert smtp_server.messages == []
-    # The broker is back; the beat's sweep finds the row once it is a minute old.
-    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
-    emails.send_unsent_emails.delay()
+    assert smtp_server.messages == [] and Signature.objects.count() == 0
+    # The broker is back; the beat's sweep finds the attempt once it is a minute old, and the
+    # signature it makes queues its email as any does.
+    SignAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    signing.carry_out_waiting_attempts.delay()
     [message] = smtp_server.wait_for(1, timeout=30)
     assert message["X-Envelope-To"] == "jo@example.org"
     assert wait_until(sent, timeout=10)  # The worker commits just after the server accepts.
+    assert Signature.objects.filter(state=Signature.State.PENDING).count() == 1
+    assert SignAttempt.objects.count() == 0
