@@ -15,7 +15,7 @@ from consult.models import Statement, StatementResponse
 CACHE_SECONDS = 10
 
 
-def outcome_document(statement: Statement) -> dict:
+def outcome_document(statement: Statement) -> dict[str, object]:
     """Plain JSON types only; the statement's `milestone_meanings` and `responses` may be prefetched."""
     return {
         "recipient": statement.recipient,
@@ -30,7 +30,7 @@ def cache_key(slug: str) -> str:
     return f"outcomes:statement:{slug}"
 
 
-def outcome_documents(slugs: Iterable[str]) -> dict[str, dict]:
+def outcome_documents(slugs: Iterable[str]) -> dict[str, dict[str, object]]:
     """slug -> outcome document of each public statement among `slugs`, cached ones reused."""
     slugs = list(slugs)
     found = {

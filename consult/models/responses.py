@@ -32,7 +32,7 @@ class MilestoneMeaning(Bilingual, models.Model):
     def __str__(self) -> str:
         return f"{self.signatures:,}: {self.meaning}"
 
-    def document(self) -> dict:
+    def document(self) -> dict[str, object]:
         return {"signatures": self.signatures, "meaning": self.meaning, "meaning_cy": self.meaning_cy}
 
 
@@ -85,7 +85,7 @@ class StatementResponse(Bilingual, models.Model):
     def __str__(self) -> str:
         return f"{self.date}: {self.summary}"
 
-    def document(self) -> dict:
+    def document(self) -> dict[str, object]:
         """The response as the API and the open data publish it."""
         return {
             "kind": self.kind,

@@ -69,10 +69,10 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse(with_outcomes([document])[0])
 
 
-def with_outcomes(documents: list[dict]) -> list[dict]:
+def with_outcomes(documents: list[dict[str, object]]) -> list[dict[str, object]]:
     """The counts documents with what each statement leads to (consult/outcomes.py) beside them."""
-    outcomes = outcome_documents(document["slug"] for document in documents)
-    return [{**document, **outcomes.get(document["slug"], {})} for document in documents]
+    outcomes = outcome_documents(str(document["slug"]) for document in documents)
+    return [{**document, **outcomes.get(str(document["slug"]), {})} for document in documents]
 
 
 @require_http_methods(API_METHODS)

@@ -210,7 +210,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "statement": statement,
         "counts": counts,
         "next_milestone": next_milestone,
-        "next_milestone_meaning": meanings.get(next_milestone),
+        "next_milestone_meaning": meanings.get(next_milestone) if next_milestone else None,
         "milestone_meanings": meanings.values(),
         "responses": statement.responses.prefetch_related(published_arguments_of_response()),
         "signatories": statement_signatories(statement, counts),

@@ -1,7 +1,17 @@
 import pytest
 from django.core.management import call_command
 
-from consult.models import Argument, Consultation, Signature, SignatureCounter, Statement
+from consult.models import (
+    Argument,
+    Consultation,
+    MilestoneMeaning,
+    ModerationDecision,
+    Signature,
+    SignatureCounter,
+    Statement,
+    StatementResponse,
+    Update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +24,11 @@ def snapshot() -> dict:
         "signatures": sorted(Signature.objects.values_list("email_normalised", "state", "kind")),
         "statements": sorted(Statement.objects.values_list("slug", "stance", "title", "title_cy", "text_cy")),
         "counts": [statement.counts() for statement in Statement.objects.order_by("slug")],
+        "recipients": sorted(Statement.objects.values_list("slug", "recipient", "recipient_cy")),
+        "meanings": sorted(MilestoneMeaning.objects.values_list("statement__slug", "signatures", "meaning")),
+        "responses": sorted(StatementResponse.objects.values_list("statement__slug", "kind", "summary")),
+        "updates": Update.objects.count(),
+        "decisions": ModerationDecision.objects.count(),
     }
 
 
@@ -59,3 +74,18 @@ def test_both_statements_are_on_the_consultation_page(client):
     assert "Keep facial recognition for policing, with safeguards set in law" in html
     welsh = client.get("/cy/consultations/police-facial-recognition/").content.decode()
     assert "Cadw adnabod wynebau ar gyfer plismona" in welsh
+
+
+def test_each_statement_says_whom_it_addresses_what_its_milestones_mean_and_what_happened(client):
+    call_command("load_demo")
+    for statement in Statement.objects.all():
+        assert statement.recipient and statement.recipient_cy
+        meanings = statement.milestone_meanings.all()
+        assert meanings and all(meaning.meaning_cy for meaning in meanings)
+        assert {meaning.signatures for meaning in meanings} <= set(statement.milestones)
+    event = StatementResponse.objects.get()
+    assert (event.kind, event.statement.slug) == ("event", "pause-live-facial-recognition")
+    assert event.arguments.get().claim == "Parliament has never voted on it"
+    assert event.source_url.startswith("https://hansard.parliament.uk/")
+    page = client.get(event.statement.get_absolute_url()).content.decode()
+    assert "The Home Secretary" in page and event.summary in page
