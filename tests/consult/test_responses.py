@@ -244,3 +244,15 @@ def test_the_admin_form_survives_naughty_strings(client, signed, superuser):
     assert not recorded.exclude(source_url="").exclude(source_url__startswith="https://").exists()
     page = client.get(signed.get_absolute_url()).content.decode()
     assert "<script>alert(" not in page
+
+
+def test_the_welsh_pages_show_the_welsh_summary_and_mark_untranslated_text_as_english(
+    client, signed, superuser
+):
+    record(signed, superuser, summary_cy="Bydd y Swyddfa Gartref yn adolygu ei chanllawiau.")
+    page = client.get("/cy" + signed.get_absolute_url()).content.decode()
+    assert "Ymatebion a’r hyn a ddigwyddodd wedyn" in page
+    assert "Bydd y Swyddfa Gartref yn adolygu ei chanllawiau." in page
+    assert 'lang="en"><p>We thank the signers.</p>' in page  # No Welsh full text: the English, marked.
+    timeline = client.get("/cy" + signed.consultation.get_absolute_url()).content.decode()
+    assert "Bydd y Swyddfa Gartref yn adolygu ei chanllawiau." in timeline
