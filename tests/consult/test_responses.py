@@ -250,9 +250,10 @@ def test_the_welsh_pages_show_the_welsh_summary_and_mark_untranslated_text_as_en
     client, signed, superuser
 ):
     record(signed, superuser, summary_cy="Bydd y Swyddfa Gartref yn adolygu ei chanllawiau.")
-    page = client.get("/cy" + signed.get_absolute_url()).content.decode()
+    statement_url, consultation_url = signed.get_absolute_url(), signed.consultation.get_absolute_url()
+    page = client.get("/cy" + statement_url).content.decode()
     assert "Ymatebion a’r hyn a ddigwyddodd wedyn" in page
     assert "Bydd y Swyddfa Gartref yn adolygu ei chanllawiau." in page
     assert 'lang="en"><p>We thank the signers.</p>' in page  # No Welsh full text: the English, marked.
-    timeline = client.get("/cy" + signed.consultation.get_absolute_url()).content.decode()
+    timeline = client.get("/cy" + consultation_url).content.decode()
     assert "Bydd y Swyddfa Gartref yn adolygu ei chanllawiau." in timeline
