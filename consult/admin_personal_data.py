@@ -23,7 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from consult.exports import mask_email
 
 PERMISSION = "consult.view_signer_personal_data"
-PERSONAL_NAMES = frozenset({"email", "email_normalised", "postcode", "ip_hash", "password"})
+# An address's domain too: a small organisation's or a person's own domain names its signer.
+PERSONAL_NAMES = frozenset({"email", "email_normalised", "email_domain", "postcode", "ip_hash", "password"})
 # Fields that hold personal data or credentials although their names do not say so: an email's
 # recipient and body (its links carry tokens), a clean-up's criteria (addresses, IP hashes), and
 # a second factor's secret.

@@ -37,7 +37,7 @@ CONSULTATION = {
         "This consultation hosts the strongest arguments on both sides, with their sources, and "
         "statements that people and organisations can sign."
     ),
-    # The Welsh versions (the arguments stay in English: a Welsh page shows them marked lang="en").
+    # The Welsh versions (the arguments' are in ARGUMENTS_CY).
     "title_cy": "Defnydd yr heddlu o adnabod wynebau yng Nghymru a Lloegr",
     "question_cy": (
         "A ddylai'r heddlu yng Nghymru a Lloegr ddefnyddio adnabod wynebau yn ehangach,"
@@ -226,6 +226,77 @@ ARGUMENTS = [
     ),
 ]
 
+# The Welsh version of each argument, by its English claim: (claim, explanation).
+ARGUMENTS_CY = {
+    "It helps catch people wanted for serious crimes": (
+        "Mae'n helpu i ddal pobl sy'n cael eu ceisio am droseddau difrifol",
+        "Mae'r llywodraeth yn dweud bod adnabod wynebau yn gadael i swyddogion adnabod pobl dan amheuaeth "
+        "mewn munudau yn hytrach na dyddiau, gan gynnwys pobl sy'n cael eu ceisio am droseddau treisgar a "
+        "rhywiol, ac y byddai dyblu'r chwiliadau yn dwyn mwy o droseddwyr o flaen eu gwell.",
+    ),
+    "It can find missing and vulnerable people": (
+        "Gall ddod o hyd i bobl sydd ar goll ac sy'n agored i niwed",
+        "Gall rhestrau gwylio gynnwys pobl sydd ar goll a phobl sydd mewn perygl. Mae'r llywodraeth yn "
+        "nodi dod o hyd i bobl sydd ar goll fel un o fanteision y dechnoleg.",
+    ),
+    "The courts have confirmed a legal basis for its use": (
+        "Mae'r llysoedd wedi cadarnhau bod sail gyfreithiol i'w ddefnyddio",
+        "Yn achos Bridges, derbyniodd y Llys Apêl fod gan yr heddlu sail gyfreithiol yn y gyfraith "
+        "gyffredin ac yn y gyfraith diogelu data i ddefnyddio'r dechnoleg, ac mae canllawiau cenedlaethol "
+        "bellach yn nodi sut y mae'n rhaid awdurdodi pob defnydd.",
+    ),
+    "Images of people who do not match are deleted straight away": (
+        "Mae delweddau pobl nad ydynt yn cyfateb yn cael eu dileu ar unwaith",
+        "Gydag adnabod wynebau byw, mae data biometrig pobl nad ydynt ar y rhestr wylio yn cael ei ddileu "
+        "yn awtomatig ac ar unwaith, yn ôl y llywodraeth a'r canllawiau cenedlaethol.",
+    ),
+    "Tested settings showed no significant difference between demographic groups": (
+        "Ni ddangosodd y gosodiadau a brofwyd wahaniaeth arwyddocaol rhwng grwpiau demograffig",
+        "Canfu'r Labordy Ffisegol Cenedlaethol nad oedd yr algorithm, ar y gosodiadau trothwy y mae'r "
+        "heddlu'n eu defnyddio, yn dangos gwahaniaethau ystadegol arwyddocaol yn ei berfformiad rhwng "
+        "grwpiau demograffig.",
+    ),
+    "Retrospective searches make investigations faster": (
+        "Mae chwiliadau ôl-weithredol yn cyflymu ymchwiliadau",
+        "Mae chwilio lluniau llonydd teledu cylch cyfyng yn erbyn delweddau dalfa yn disodli oriau o "
+        "adolygu â llaw, gan adael i ymchwilwyr dreulio'u hamser ar drywyddau ymholi yn hytrach nag ar "
+        "sgrolio drwy ffilm.",
+    ),
+    "It is suspicionless mass surveillance of everyone who passes a camera": (
+        "Mae'n wyliadwriaeth dorfol heb amheuaeth o bawb sy'n mynd heibio i gamera",
+        "Mae adnabod wynebau byw yn sganio wyneb pob person o fewn cyrraedd, nid dim ond pobl sydd dan "
+        "amheuaeth o drosedd. Mae datganiad ar y cyd 65 o seneddwyr a 31 o sefydliadau yn galw am roi'r "
+        "gorau i'w ddefnyddio ar gyfer gwyliadwriaeth gyhoeddus.",
+    ),
+    "Parliament has never voted on it": (
+        "Nid yw Senedd y DU erioed wedi pleidleisio arno",
+        "Nid oes cyfraith benodol sy'n awdurdodi'r heddlu i ddefnyddio adnabod wynebau. Argymhellodd "
+        "adolygiad cyfreithiol annibynnol ddeddfwriaeth sylfaenol newydd a rheoleiddiwr cyn ei ddefnyddio'n "
+        "ehangach.",
+    ),
+    "The Court of Appeal found one force's use unlawful": (
+        "Dyfarnodd y Llys Apêl fod defnydd un heddlu yn anghyfreithlon",
+        "Yn achos Bridges, dyfarnodd y llys fod defnydd Heddlu De Cymru yn torri hawliau preifatrwydd, y "
+        "gyfraith diogelu data a dyletswydd cydraddoldeb y sector cyhoeddus, am fod gormod wedi'i adael i "
+        "ddisgresiwn swyddogion.",
+    ),
+    "Accuracy depends on settings that forces choose": (
+        "Mae cywirdeb yn dibynnu ar osodiadau y mae heddluoedd yn eu dewis",
+        "Canfu'r un astudiaeth wahaniaethau rhwng grwpiau demograffig ar osodiadau trothwy is. Mae p'un a "
+        "yw defnydd yn deg yn dibynnu ar ddewisiadau cyfluniad na all y cyhoedd eu gweld.",
+    ),
+    "It deters people from protesting and gathering": (
+        "Mae'n atal pobl rhag protestio ac ymgynnull",
+        "Gall gwybod bod wynebau'n cael eu sganio a'u paru annog pobl i beidio â mynd i brotestiadau neu i "
+        "addoldai, gydag effeithiau ar hawliau ymgynnull a mynegiant.",
+    ),
+    "Watch lists can include people not wanted for any crime": (
+        "Gall rhestrau gwylio gynnwys pobl nad ydynt yn cael eu ceisio am unrhyw drosedd",
+        "Mae'r canllawiau cenedlaethol yn caniatáu i restrau gwylio gynnwys categorïau y tu hwnt i bobl y "
+        "mae'r llysoedd yn eu ceisio, sy'n ehangu pwy y gellir eu stopio ar ôl cyfateb.",
+    ),
+}
+
 STATEMENT = {
     "slug": "pause-live-facial-recognition",
     "title": "Pause live facial recognition until Parliament has voted on it",
@@ -311,6 +382,25 @@ STATEMENT_FOR = {
         "oedd yn anghywir.\n\n"
         "Gofynnwn i chi osod y mesurau diogelu hyn mewn cyfraith, er mwyn i'r cyhoedd allu dibynnu "
         "arnynt ac i'r heddlu allu parhau i ddefnyddio offeryn sy'n diogelu pobl."
+    ),
+}
+
+# A draft update to the signers of the statement against, in both languages, for moderators to try
+# the sending in the admin. The demo never sends it.
+UPDATE = {
+    "subject": "The letter goes to the Home Secretary next month",
+    "body": (
+        "Thank you for signing.\n\n"
+        "We will deliver the letter, with the number of people who have signed it, to the Home "
+        "Secretary next month, and publish any reply on the statement's page.\n\n"
+        "(This is a demonstration: the people who sign here are invented.)"
+    ),
+    "subject_cy": "Bydd y llythyr yn mynd at yr Ysgrifennydd Cartref y mis nesaf",
+    "body_cy": (
+        "Diolch am lofnodi.\n\n"
+        "Byddwn yn cyflwyno'r llythyr, gyda nifer y bobl sydd wedi'i lofnodi, i'r Ysgrifennydd Cartref y "
+        "mis nesaf, ac yn cyhoeddi unrhyw ateb ar dudalen y datganiad.\n\n"
+        "(Arddangosiad yw hwn: mae'r bobl sy'n llofnodi yma wedi'u dyfeisio.)"
     ),
 }
 

@@ -13,9 +13,10 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
-from consult import caching
+from consult import caching, languages
 from consult.emails import absolute
 from consult.models import SignatureCounter, Statement
+from consult.models.languages import WELSH
 from consult.models.statements import Counts
 
 CACHE_SECONDS = 5
@@ -65,25 +66,47 @@ def build_document(statement: Statement, counts: Counts) -> dict:
     }
 
 
-def cache_key(slug: str) -> str:
-    return f"embeds:statement:{slug}"
+def build_welsh_document(statement: Statement, counts: Counts) -> dict:
+    """The document the Welsh embeds show: Welsh title (when written) and links to the Welsh pages.
+
+    Never served by the API, whose document stays the English one.
+    """
+    with languages.override(WELSH):
+        document = build_document(statement, counts)
+    document["title"] = statement.localised("title", WELSH)
+    # So the widget can mark an English fallback lang="en".
+    document["title_language"] = "en" if statement.falls_back("title", WELSH) else WELSH
+    document["widget_url"] += "?lang=cy"
+    document["badge_url"] += "?lang=cy"
+    return document
 
 
-def statement_document(slug: str) -> dict | None:
-    """The cached counts document of a public statement, or None if there is none with that slug."""
+def cache_key(slug: str, language: str = "en") -> str:
+    # The English key is the one the API's documents share, so it keeps its old form.
+    return f"embeds:statement:{slug}" if language != WELSH else f"embeds:statement:{slug}:cy"
+
+
+def statement_document(slug: str, language: str = "en") -> dict | None:
+    """The cached counts document of a public statement, or None if there is none with that slug.
+
+    In Welsh (`language` "cy") the embeds' Welsh document; any other language gives the English one.
+    """
     if len(slug) > Statement._meta.get_field("slug").max_length:
         return None  # No such slug can exist; keep oversized keys out of the cache.
+    language = WELSH if language == WELSH else "en"
+    build = build_welsh_document if language == WELSH else build_document
+    key = cache_key(slug, language)
     now = time.monotonic()
-    expires, document = local_documents.get(slug, (0.0, None))
+    expires, document = local_documents.get(key, (0.0, None))
     if expires <= now:
-        document = caching.read_many([cache_key(slug)]).get(cache_key(slug))
+        document = caching.read_many([key]).get(key)
         if document is None:
             statement = Statement.objects.public().filter(slug=slug).first()
-            document = build_document(statement, statement.counts()) if statement else MISSING
-            caching.write_many({cache_key(slug): document}, CACHE_SECONDS)
+            document = build(statement, statement.counts()) if statement else MISSING
+            caching.write_many({key: document}, CACHE_SECONDS)
         if len(local_documents) >= LOCAL_MAX:
             local_documents.clear()  # Crude, but bounds memory against floods of made-up slugs.
-        local_documents[slug] = (now + LOCAL_SECONDS, document)
+        local_documents[key] = (now + LOCAL_SECONDS, document)
     return None if document == MISSING else document
 
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("signatures/<str:token>/", signing.manage, name="signature_manage"),
     path("signatures/<str:token>/withdraw/", signing.withdraw, name="signature_withdraw"),
     path("signatures/<str:token>/updates/", signing.change_updates, name="signature_updates"),
+    path("signatures/<str:token>/listing/", signing.change_listing, name="signature_listing"),
     path("privacy/", policies.privacy, name="privacy"),
     path("moderation-policy/", policies.moderation_policy, name="moderation_policy"),
     # Who runs the site and how to reach them (linked from every page's footer and banner).

@@ -208,6 +208,15 @@ PAGES = [
     Page(
         "embed widget, dark and compact", "embed_widget", statement, "?theme=dark&size=compact", embedded=True
     ),
+    Page("embed widget, Welsh", "embed_widget", statement, "?lang=cy", embedded=True),
+    Page(
+        "embed widget, unknown statement",
+        None,
+        path="/embed/statements/no-such-statement/",
+        status=404,
+        embedded=True,
+    ),
+    Page("statement embed page, Welsh", "statement_embed", statement, language="cy"),
     # Welsh (under /cy/): the main reading pages and the signing path.
     Page("home, Welsh", "home", language="cy"),
     Page("consultation, Welsh", "consultation_detail", consultation, language="cy"),
@@ -261,6 +270,7 @@ NOT_PAGES = {
     "consultation_position": "POST only",
     "signature_withdraw": "POST only",
     "signature_updates": "POST only",
+    "signature_listing": "POST only",
     "my_signature_withdraw": "POST only",
     "my_signature_updates": "POST only",
     "organisation_add_member": "a POST; a GET (the language switcher on its error page) redirects",

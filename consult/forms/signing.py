@@ -210,6 +210,11 @@ class SignForm(DescribedFieldsMixin, forms.Form):
         return max(0, int(time.time() - served))
 
     @property
+    def role_to_check(self) -> str:
+        """The public role this form claims for a moderator to check; empty for an organisation's."""
+        return self.cleaned_data.get("public_role", "") if self.membership is None else ""
+
+    @property
     def email_address(self) -> str:
         return self.user.email if self.confirms_now else self.cleaned_data["email"]
 
@@ -261,3 +266,7 @@ class ResendForm(DescribedFieldsMixin, forms.Form):
 
 class UpdatesForm(forms.Form):
     wants_updates = forms.BooleanField(label=_("Email me updates about this statement"), required=False)
+
+
+class ListingForm(forms.Form):
+    show_name = forms.BooleanField(label=_("Show my name in the public list of signatories"), required=False)

@@ -296,6 +296,11 @@ class Signature(models.Model):
         return counted_kind(self.state, self.kind, self.hold, self.role_status)
 
     @property
+    def role_awaits_verification(self) -> bool:
+        """A public role claimed and not yet checked: until a moderator does, it counts as an individual's."""
+        return self.kind == self.Kind.NOTABLE and self.role_status == self.RoleStatus.PENDING
+
+    @property
     def awaits_checks(self) -> bool:
         """Confirmed but held: shown beside the count as awaiting checks."""
         return counters_of(self.state, self.kind, self.hold, self.role_status) == [SignatureCounter.AWAITING]
@@ -339,6 +344,19 @@ class Signature(models.Model):
     def withdraw(self) -> bool:
         live = {self.State.PENDING, self.State.CONFIRMED, self.State.INVALIDATED}
         return self._change(live, state=self.State.WITHDRAWN, withdrawn_at=timezone.now())
+
+    def set_listed(self, listed: bool) -> bool:
+        """List or unlist the signer's name publicly, keeping the signature (and every count) as it
+        is; a withdrawn signature is listed nowhere and stays so. Whether anything changed."""
+        changed = (
+            Signature.objects.filter(pk=self.pk, kind=self.Kind.INDIVIDUAL)
+            .exclude(state=self.State.WITHDRAWN)
+            .exclude(show_name=listed)
+            .update(show_name=listed)
+        )
+        if changed:
+            self.show_name = listed
+        return bool(changed)
 
     def invalidate(self, reason: str) -> bool:
         live = {self.State.PENDING, self.State.CONFIRMED}

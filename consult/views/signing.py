@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consult import abuse, emails, languages, signing
 from consult.addresses import normalise_email
-from consult.forms.signing import ResendForm, SignForm, UpdatesForm
+from consult.forms.signing import ListingForm, ResendForm, SignForm, UpdatesForm
 from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureToken, Statement
 from consult.models.signing import token_digest
 from consult.ratelimits import client_ip, ip_hash, is_limited, is_over
@@ -79,12 +79,15 @@ def sign_page(request: HttpRequest, statement: Statement, form: SignForm | None 
     return render(request, "consult/sign/sign.html", {"statement": statement, "form": form}, status=status)
 
 
-def check_email_redirect(statement: Statement, email: str) -> HttpResponse:
+def check_email_redirect(statement: Statement, email: str, public_role: str = "") -> HttpResponse:
+    """To "check your email", remembering the address typed and any public role claimed: what was
+    typed, never what was found, so the page says nothing about earlier signatures."""
     response = redirect("signature_check_email", slug=statement.slug)
+    signed_as = {"email": email, "public_role": public_role} if public_role else email
     # Signed and base64-encoded: an address's non-ASCII characters could not go in a header as they are.
     response.set_cookie(
         SIGNED_AS_COOKIE,
-        core_signing.dumps(email, salt=SIGNED_AS_SALT),
+        core_signing.dumps(signed_as, salt=SIGNED_AS_SALT),
         max_age=SIGNED_AS_SECONDS,
         path=response.url,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -127,7 +130,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         confirm_now=form.confirms_now,
     )
     if not form.confirms_now:
-        return check_email_redirect(statement, form.cleaned_data["email"])
+        return check_email_redirect(statement, form.cleaned_data["email"], form.role_to_check)
     if not signed_now:
         messages.info(request, _("You had already signed this statement."))
         return redirect("my_signatures")
@@ -140,12 +143,20 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     statement = pages.get_public_statement(slug)
     try:
-        email = core_signing.loads(
+        signed_as = core_signing.loads(
             request.COOKIES.get(SIGNED_AS_COOKIE, ""), salt=SIGNED_AS_SALT, max_age=SIGNED_AS_SECONDS
         )
     except core_signing.BadSignature:
-        email = ""
-    return render(request, "consult/sign/check_email.html", {"statement": statement, "email": email})
+        signed_as = ""
+    # Just the address, or the address and the public role claimed (see check_email_redirect).
+    if not isinstance(signed_as, dict):
+        signed_as = {"email": signed_as}
+    context = {
+        "statement": statement,
+        "email": signed_as.get("email", ""),
+        "public_role": signed_as.get("public_role", ""),
+    }
+    return render(request, "consult/sign/check_email.html", context)
 
 
 def invalid_link(request: HttpRequest, token: SignatureToken | None) -> HttpResponse:
@@ -235,6 +246,12 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "statement": signature.statement,
         "token": token,
         "updates_form": UpdatesForm(initial={"wants_updates": signature.wants_updates}),
+        # Only an individual's name is listed by choice (organisations and public roles are listed apart).
+        "listing_form": (
+            ListingForm(initial={"show_name": signature.show_name})
+            if signature.kind == Signature.Kind.INDIVIDUAL
+            else None
+        ),
     }
     return render(request, "consult/sign/manage.html", context)
 
@@ -261,6 +278,27 @@ def change_updates(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("We will email you updates about this statement."))
     else:
         messages.success(request, _("We will not email you updates about this statement."))
+    return redirect("signature_manage", token=token)
+
+
+@require_POST
+def change_listing(request: HttpRequest, token: str) -> HttpResponse:
+    """List or unlist the signer's name without withdrawing the signature."""
+    signature = get_manage_token(request, token).signature
+    if not signature.email:  # Erased: there is no name left to list.
+        return render(request, "consult/sign/erased.html", status=410)
+    form = ListingForm(request.POST)
+    form.is_valid()  # A checkbox: absent or anything else is "off"; it cannot be invalid.
+    show_name = form.cleaned_data.get("show_name", False)
+    if signature.state == Signature.State.WITHDRAWN or signature.kind != Signature.Kind.INDIVIDUAL:
+        return redirect("signature_manage", token=token)  # Nothing to list: the page says why.
+    signature.set_listed(show_name)
+    if show_name:
+        messages.success(request, _("Your name will be shown in the public list of signatories."))
+    else:
+        messages.success(
+            request, _("Your name will not be shown in the public list. Your signature still counts.")
+        )
     return redirect("signature_manage", token=token)
 
 

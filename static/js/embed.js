@@ -3,6 +3,7 @@
  *     shows "1,234 signatures" (a link to the statement) where the tag is;
  *   <span data-consult-statement="SLUG"></span>
  *     anywhere on the page, with one script tag, is filled with the number alone.
+ * data-lang="cy" on the script tag writes Welsh ("1,234 llofnod") and links to the Welsh page.
  * The count refreshes every 30 seconds (data-refresh="SECONDS" on the script tag, at least 1)
  * while the page is visible, and keeps its last value if the site cannot be reached. */
 (function () {
@@ -12,15 +13,25 @@
   var origin = new URL(script.src, location.href).origin;
   var seconds = parseInt(script.getAttribute("data-refresh"), 10);
   var interval = (seconds >= 1 ? seconds : 30) * 1000;
+  var welsh = script.getAttribute("data-lang") === "cy";
+  // The words of the site's catalogue ("%(count)s signature(s)"): Welsh uses one form for every number.
+  var words = welsh ? ["llofnod", "llofnod"] : ["signature", "signatures"];
   var targets = {};
   var timer = null;
 
   function format(number) {
     try {
-      return number.toLocaleString(document.documentElement.lang || undefined);
+      return number.toLocaleString(welsh ? "cy" : document.documentElement.lang || undefined);
     } catch (error) {
       return String(number);
     }
+  }
+
+  // The API gives the English page's address; the Welsh one is the same under /cy/.
+  function welshPage(url) {
+    var page = new URL(url);
+    page.pathname = "/cy" + page.pathname;
+    return page.href;
   }
 
   function render(node, statement) {
@@ -30,10 +41,11 @@
       return;
     }
     var link = node.firstChild || node.appendChild(document.createElement("a"));
-    if (/^https?:\/\//.test(statement.url)) link.href = statement.url;
+    if (/^https?:\/\//.test(statement.url)) link.href = welsh ? welshPage(statement.url) : statement.url;
     link.target = "_blank";
     link.rel = "noopener";
-    link.textContent = count + (statement.signatures === 1 ? " signature" : " signatures");
+    if (welsh) link.hreflang = "cy";
+    link.textContent = count + " " + words[statement.signatures === 1 ? 0 : 1];
   }
 
   function collect() {

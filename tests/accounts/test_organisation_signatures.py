@@ -150,6 +150,7 @@ LINK_ACTIONS = [
     ("post", "signature_erase"),
     ("post", "signature_withdraw"),
     ("post", "signature_updates"),
+    ("post", "signature_listing"),
 ]
 
 

@@ -103,7 +103,46 @@ def test_embed_page_previews_the_widget_without_policy_errors(page, live_server,
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(f"{live_server.url}/statements/{statement.slug}/embed/")
-    expect(page.frame_locator(".embed-preview").locator(".widget__count strong")).to_have_text("1")
+    # Light, dark, compact and Welsh, each a live widget.
+    expect(page.locator(".embed-preview")).to_have_count(4)
+    for index in range(4):
+        page.locator(".embed-preview").nth(index).scroll_into_view_if_needed()
+        preview = page.frame_locator(".embed-preview").nth(index)
+        expect(preview.locator(".widget__count strong")).to_have_text("1")
     expect(page.locator("[data-copy=snippet-script]")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+WELSH_HOST_PAGE = """<!DOCTYPE html>
+<html lang="cy"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>Papur newydd</title></head>
+<body>
+<h1>Newyddion heddiw</h1>
+<iframe id="widget" src="{site}/embed/statements/{slug}/?lang=cy" width="400" height="180"
+  title="Llofnodion"></iframe>
+<iframe id="missing" src="{site}/embed/statements/no-such-statement/" width="400" height="180"
+  title="Llofnodion"></iframe>
+<p id="script-count"><script async src="{site}/embed.js" data-statement="{slug}" data-lang="cy"></script></p>
+</body></html>
+"""
+
+
+def test_a_welsh_page_on_another_origin_shows_welsh_embeds_and_a_framed_not_found(
+    page, live_server, other_origin, transactional_db
+):
+    statement = StatementFactory(consultation=ConsultationFactory(), title_cy="Teitl Cymraeg")
+    confirmed(statement, 2)
+    (other_origin.directory / "newyddion.html").write_text(
+        WELSH_HOST_PAGE.format(site=live_server.url, slug=statement.slug)
+    )
+    page.goto(other_origin.url + "/newyddion.html")
+    widget = page.frame_locator("#widget")
+    expect(widget.locator(".widget__title")).to_have_text("Teitl Cymraeg")
+    expect(widget.locator(".widget__sign")).to_contain_text("Llofnodi")
+    link = page.locator("#script-count a")
+    expect(link).to_have_text("2 llofnod")
+    assert f"/cy/statements/{statement.slug}/" in link.get_attribute("href")
+    # Framable, so the reader sees why instead of the browser's "refused to connect".
+    expect(page.frame_locator("#missing").locator("h1")).to_have_text("Statement not found")
+    assert page.context.cookies() == []

@@ -334,8 +334,9 @@ def test_explanation_keeps_paragraphs_and_links_only_web_addresses(client, consu
             "mail someone@example.org or javascript:alert(1) or example.com."
         ),
     )
-    # The page's own text; the footer links to the operator's address on purpose.
-    body = client.get(argument.get_absolute_url()).content.decode().split("</main>")[0]
+    # The explanation's own text: the share links and the footer link to mail on purpose.
+    page = client.get(argument.get_absolute_url()).content.decode()
+    body = page.split('class="argument__explanation"', 1)[1].split("</div>")[0]
     assert (
         '<p>First paragraph, see <a href="https://www.example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">'
         "https://www.example.org/a?b=1&amp;c=2</a>.</p>"

@@ -89,3 +89,45 @@ def test_each_statement_says_whom_it_addresses_what_its_milestones_mean_and_what
     assert event.source_url.startswith("https://hansard.parliament.uk/")
     page = client.get(event.statement.get_absolute_url()).content.decode()
     assert "The Home Secretary" in page and event.summary in page
+
+
+def test_every_demo_argument_has_its_welsh_version(client):
+    call_command("load_demo")
+    arguments = Argument.objects.filter(consultation__slug="police-facial-recognition")
+    assert arguments.count() == 12
+    assert not arguments.filter(claim_cy="").exists() and not arguments.filter(explanation_cy="").exists()
+    welsh = client.get("/cy/consultations/police-facial-recognition/").content.decode()
+    assert "Nid yw Senedd y DU erioed wedi pleidleisio arno" in welsh
+    assert "Parliament has never voted on it" not in welsh
+
+
+def test_rerunning_the_demo_writes_welsh_into_rows_loaded_without_it():
+    call_command("load_demo")
+    Argument.objects.update(claim_cy="", explanation_cy="")
+    Statement.objects.update(title_cy="", text_cy="")
+    before = snapshot()
+    call_command("load_demo")
+    assert not Argument.objects.filter(claim_cy="").exists()
+    assert not Statement.objects.filter(title_cy="").exists()
+    assert Argument.objects.count() == 12
+    after = snapshot()
+    assert after["arguments"] == before["arguments"] and after["signatures"] == before["signatures"]
+
+
+# The demo's event has its own update, already sent: these are about the draft.
+def test_the_demos_draft_update_is_in_both_languages_and_loaded_once():
+    call_command("load_demo")
+    call_command("load_demo")
+    update = Update.objects.get(kind=Update.Kind.MANUAL)
+    assert update.status == Update.Status.DRAFT and update.statement.slug == "pause-live-facial-recognition"
+    assert update.subject_cy and update.body_cy and not update.falls_back("body", "cy")
+
+
+def test_rerunning_the_demo_fills_a_drafts_welsh_but_never_rewrites_a_sent_update():
+    call_command("load_demo")
+    Update.objects.filter(kind=Update.Kind.MANUAL).update(subject_cy="", body_cy="")
+    call_command("load_demo")
+    assert Update.objects.get(kind=Update.Kind.MANUAL).body_cy
+    Update.objects.filter(kind=Update.Kind.MANUAL).update(status=Update.Status.SENT, body_cy="As sent")
+    call_command("load_demo")
+    assert Update.objects.get(kind=Update.Kind.MANUAL).body_cy == "As sent"

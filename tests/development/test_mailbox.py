@@ -64,9 +64,12 @@ def test_mailbox_accepts_only_get(client, settings, file_mail):
     assert client.post(reverse("dev_mailbox")).status_code == 405
 
 
-def test_statement_and_check_email_pages_point_to_the_mailbox_in_debug(client, settings, statement):
+def test_sign_and_check_email_pages_point_to_the_mailbox_in_debug(client, settings, statement):
     settings.DEBUG = True
-    assert reverse("dev_mailbox") in client.get(statement.get_absolute_url()).content.decode()
+    assert (
+        reverse("dev_mailbox")
+        in client.get(reverse("statement_sign", args=[statement.slug])).content.decode()
+    )
     check = client.get(reverse("signature_check_email", args=[statement.slug]))
     assert reverse("dev_mailbox") in check.content.decode()
     settings.DEBUG = False

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from consult import demo, history, responses
-from consult.models import Argument, Consultation, Organisation, Position, Signature, Statement
+from consult.models import Argument, Consultation, Organisation, Position, Signature, Statement, Update
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         for statement in (against, in_favour):
             load_milestone_meanings(statement)
         load_event(against, editor)
+        load_update(against, editor)
         # The history tables are normally kept by beat; fill them so the charts show the demo.
         history.record_hours()
         statements = "; ".join(
@@ -65,10 +66,18 @@ def load_editor():
 
 def load_arguments(consultation: Consultation, editor) -> None:
     for side, claim, explanation, source_keys in demo.ARGUMENTS:
+        claim_cy, explanation_cy = demo.ARGUMENTS_CY[claim]
+        # The Welsh among the defaults: a rerun writes it into rows loaded before it existed.
         argument, created = Argument.objects.update_or_create(
             consultation=consultation,
             claim=claim,
-            defaults={"side": side, "explanation": explanation, "author": editor},
+            defaults={
+                "side": side,
+                "explanation": explanation,
+                "author": editor,
+                "claim_cy": claim_cy,
+                "explanation_cy": explanation_cy,
+            },
         )
         if created:
             argument.publish()
@@ -114,6 +123,16 @@ def load_event(statement: Statement, editor) -> None:
     arguments = statement.consultation.arguments.filter(claim=fields.pop("argument"))
     if not statement.responses.filter(summary=fields["summary"]).exists():
         responses.record(statement, editor, arguments=arguments, **fields)
+
+
+def load_update(statement: Statement, editor) -> None:
+    """The demo's draft update; its text is brought up to date only while it is still a draft."""
+    fields = dict(demo.UPDATE)
+    update, created = Update.objects.get_or_create(
+        statement=statement, subject=fields.pop("subject"), defaults={**fields, "created_by": editor}
+    )
+    if not created and update.is_editable:
+        Update.objects.filter(pk=update.pk).update(**fields)
 
 
 def load_signatures(statement: Statement) -> None:
