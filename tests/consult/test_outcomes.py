@@ -9,6 +9,7 @@ from django.urls import reverse
 from consult.models import MilestoneMeaning
 from consult.openapi import openapi_document
 from tests.consult.test_api import confirmed, detail, expire_cached_counts, response_schema, validate
+from tests.consult.test_proposals import change_form_data
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,39 @@ def test_the_open_data_publishes_what_it_leads_to(client, addressed):
         assert body["recipient"] == "The Home Secretary"
         assert [meaning["signatures"] for meaning in body["milestone_meanings"]] == [1, 10_000]
         assert body["responses"] == []
+
+
+def meaning_form(statement, signatures: str, meaning: str) -> dict:
+    data = change_form_data(statement, title_cy=statement.title_cy, text_cy=statement.text_cy)
+    data.pop("status")
+    return {
+        **data,
+        "milestone_meanings-TOTAL_FORMS": "1",
+        "milestone_meanings-0-signatures": signatures,
+        "milestone_meanings-0-meaning": meaning,
+        "milestone_meanings-0-meaning_cy": "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("signatures", "meaning"),
+    [("10000", "A" * 301), ("-5", "Negative"), ("ten", "Not a number"), ("10000", "")],
+)
+def test_the_statement_admin_refuses_a_bad_milestone_meaning(
+    client, superuser, statement, signatures, meaning
+):
+    client.force_login(superuser)
+    url = reverse("admin:consult_statement_change", args=[statement.pk])
+    assert client.post(url, meaning_form(statement, signatures, meaning)).status_code == 200
+    assert not MilestoneMeaning.objects.exists()
+
+
+def test_markup_in_a_milestone_meaning_is_shown_as_text(client, superuser, statement):
+    client.force_login(superuser)
+    url = reverse("admin:consult_statement_change", args=[statement.pk])
+    meaning = "<script>alert(1)</script> and “ünïcode” \u202eevil"
+    assert client.post(url, meaning_form(statement, "1000", meaning)).status_code == 302
+    client.logout()
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; and “ünïcode”" in page
