@@ -304,6 +304,8 @@ STATEMENT = {
     "stance": "against",
     "status": "open",
     "milestones": [100, 1_000, 10_000, 100_000],
+    "recipient": "The Home Secretary",
+    "recipient_cy": "Yr Ysgrifennydd Cartref",
     "text": (
         "To the Home Secretary,\n\n"
         "Police forces in England and Wales have been urged to expand live facial recognition, which "
@@ -337,6 +339,8 @@ STATEMENT_FOR = {
     "stance": "for",
     "status": "open",
     "milestones": [100, 1_000, 10_000, 100_000],
+    "recipient": "The Home Secretary",
+    "recipient_cy": "Yr Ysgrifennydd Cartref",
     "text": (
         "To the Home Secretary,\n\n"
         "Facial recognition helps police identify people wanted for serious crimes in minutes rather "
@@ -402,6 +406,47 @@ UPDATE = {
 
 # Both sides' statements, against first as before; each is signed by its own invented people.
 STATEMENTS = [STATEMENT, STATEMENT_FOR]
+
+# What reaching each milestone of either statement leads to: (signatures, English, Welsh).
+MILESTONE_MEANINGS = [
+    (
+        1_000,
+        "The letter is sent to the Home Secretary with its signatures.",
+        "Anfonir y llythyr at yr Ysgrifennydd Cartref gyda'i lofnodion.",
+    ),
+    (
+        10_000,
+        "The Home Office is asked for a written response, published here and emailed to signers.",
+        "Gofynnir i'r Swyddfa Gartref am ymateb ysgrifenedig, a gyhoeddir yma ac a anfonir at lofnodwyr.",
+    ),
+    (
+        100_000,
+        "Members of Parliament are asked to seek a debate on it.",
+        "Gofynnir i Aelodau Seneddol geisio dadl arno.",
+    ),
+]
+
+# An event the statement against bears on, from the public record (Hansard), recorded as a
+# moderator would record it; it links the argument it bears on by its claim.
+EVENT = {
+    "kind": "event",
+    "date": datetime.date(2024, 11, 13),
+    "summary": "MPs debate police use of live facial recognition in Westminster Hall.",
+    "summary_cy": "ASau yn trafod defnydd yr heddlu o adnabod wynebau byw yn Neuadd San Steffan.",
+    "text": (
+        "Sir John Whittingdale MP moved the motion “That this House has considered police use of live "
+        "facial recognition technology.” A Westminster Hall debate ends without a vote."
+    ),
+    "text_cy": (
+        "Cynigiodd Syr John Whittingdale AS y cynnig “That this House has considered police use of live "
+        "facial recognition technology.” Mae dadl yn Neuadd San Steffan yn dod i ben heb bleidlais."
+    ),
+    "source_url": (
+        "https://hansard.parliament.uk/search/Debates?startDate=2024-11-13&endDate=2024-11-13"
+        "&searchTerm=facial%20recognition"
+    ),
+    "argument": "Parliament has never voted on it",
+}
 
 DEMO_ORGANISATIONS = [
     (

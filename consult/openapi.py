@@ -25,6 +25,11 @@ STATEMENT = {
         "closes_at",
         "updated_at",
         "corrections",
+        "recipient",
+        "recipient_cy",
+        "proposed_by",
+        "milestone_meanings",
+        "responses",
     ],
     "additionalProperties": False,
     "properties": {
@@ -71,6 +76,71 @@ STATEMENT = {
             ),
             "items": {"$ref": "#/components/schemas/Correction"},
         },
+        "recipient": {
+            "type": "string",
+            "description": "Whom the statement is addressed to and asks to act; empty if nobody is named.",
+        },
+        "recipient_cy": {"type": "string", "description": "The same in Welsh; empty if not translated."},
+        "proposed_by": {
+            "type": ["string", "null"],
+            "description": "The organisation that proposed it, or null if the editors wrote it.",
+        },
+        "milestone_meanings": {
+            "type": "array",
+            "description": "What reaching each milestone leads to, lowest first.",
+            "items": {"$ref": "#/components/schemas/MilestoneMeaning"},
+        },
+        "responses": {
+            "type": "array",
+            "description": "The recipient's responses and the events the statement led to, oldest first.",
+            "items": {"$ref": "#/components/schemas/Response"},
+        },
+    },
+}
+
+MILESTONE_MEANING = {
+    "type": "object",
+    "required": ["signatures", "meaning", "meaning_cy"],
+    "additionalProperties": False,
+    "properties": {
+        "signatures": {"type": "integer", "minimum": 0},
+        "meaning": {"type": "string", "examples": ["The recipient is asked to respond."]},
+        "meaning_cy": {"type": "string", "description": "The same in Welsh; empty if not translated."},
+    },
+}
+
+RESPONSE = {
+    "type": "object",
+    "required": [
+        "kind",
+        "date",
+        "summary",
+        "summary_cy",
+        "text",
+        "text_cy",
+        "source_url",
+        "arguments",
+        "recorded_at",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {
+            "type": "string",
+            "enum": ["response", "event"],
+            "description": "A response from the recipient, or an event (a debate, a ruling, a policy).",
+        },
+        "date": {"type": "string", "format": "date", "description": "When it was given or happened."},
+        "summary": {"type": "string"},
+        "summary_cy": {"type": "string"},
+        "text": {"type": "string", "description": "The full text, plain; empty if only summarised."},
+        "text_cy": {"type": "string"},
+        "source_url": {"type": "string", "description": "Where it is published; empty if nowhere."},
+        "arguments": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "Ids of the consultation's arguments it bears on.",
+        },
+        "recorded_at": {"type": "string", "format": "date-time"},
     },
 }
 
@@ -82,7 +152,17 @@ CORRECTION = {
         "corrected_at": {"type": "string", "format": "date-time"},
         "field": {
             "type": "string",
-            "enum": ["title", "text", "title_cy", "text_cy", "slug", "closes_at", "status"],
+            "enum": [
+                "title",
+                "text",
+                "title_cy",
+                "text_cy",
+                "recipient",
+                "recipient_cy",
+                "slug",
+                "closes_at",
+                "status",
+            ],
             "description": 'What changed; a status of "withdrawn" means the statement was withdrawn.',
         },
         "before": {
@@ -196,6 +276,8 @@ def openapi_document() -> dict:
             "schemas": {
                 "Statement": STATEMENT,
                 "Correction": CORRECTION,
+                "MilestoneMeaning": MILESTONE_MEANING,
+                "Response": RESPONSE,
                 "StatementPage": STATEMENT_PAGE,
                 "Error": ERROR,
             }

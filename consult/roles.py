@@ -38,6 +38,11 @@ MODERATOR_PERMISSIONS = {
         "change_update",
         "delete_update",  # Drafts only: the admin refuses to delete a sent update.
         "view_feedback",  # Read only: feedback is the reader's words, kept as sent.
+        "view_statementresponse",
+        "add_statementresponse",  # Recorded once, emailing the signers; never changed or deleted.
+        "view_milestonemeaning",
+        "add_milestonemeaning",
+        "change_milestonemeaning",
     ],
 }
 

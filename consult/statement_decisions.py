@@ -27,6 +27,8 @@ ACTIONS = {
     "text": "correct statement text",
     "title_cy": "correct Welsh statement title",
     "text_cy": "correct Welsh statement text",
+    "recipient": "correct statement recipient",
+    "recipient_cy": "correct Welsh statement recipient",
     "slug": "correct statement address",
     "closes_at": "correct statement closing date",
     "status": "change statement status",

@@ -1,3 +1,11 @@
 """The moderators' back office: one module per area, each registering its admins on import."""
 
-from consult.admin import content, feedback, records, signatures, statements, updates  # noqa: F401
+from consult.admin import (  # noqa: F401
+    content,
+    feedback,
+    records,
+    responses,
+    signatures,
+    statements,
+    updates,
+)

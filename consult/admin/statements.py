@@ -12,7 +12,7 @@ from consult import statement_decisions
 from consult.admin.exports import export_urls
 from consult.admin.history import EditorialHistoryAdmin
 from consult.admin.languages import BilingualAdmin
-from consult.models import Statement, StatementCorrection
+from consult.models import MilestoneMeaning, Statement, StatementCorrection
 from consult.models.statements import TRANSLATED_FIELDS
 from consult.views.organisations import reason_step
 
@@ -27,6 +27,11 @@ class StatementCorrectionInline(admin.TabularInline):
         return False
 
 
+class MilestoneMeaningInline(admin.TabularInline):
+    model = MilestoneMeaning
+    extra = 0
+
+
 class StatementAdminForm(forms.ModelForm):
     """Once someone has signed, what they saw changes only as a recorded, public correction.
 
@@ -39,8 +44,8 @@ class StatementAdminForm(forms.ModelForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Required to change the title, text, web address or closing date of a statement people "
-            "have signed. The old version is kept, the statement page lists the change with its "
+            "Required to change the title, text, recipient, web address or closing date of a statement "
+            "people have signed. The old version is kept, the statement page lists the change with its "
             "date and this reason, and signers who asked for updates are told."
         ),
     )
@@ -81,7 +86,7 @@ class StatementAdmin(BilingualAdmin, EditorialHistoryAdmin):
     list_select_related = ["consultation", "proposed_by"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["proposed_by", "proposer"]
-    inlines = [StatementCorrectionInline]
+    inlines = [MilestoneMeaningInline, StatementCorrectionInline]
     actions = ["approve_statements", "reject_statements", "close_statements", "withdraw_statements"]
     change_form_template = "admin/consult/statement/change_form.html"
 

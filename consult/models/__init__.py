@@ -14,6 +14,7 @@ from consult.models.history import SignatureArea, SignatureHour
 from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Membership, Organisation
 from consult.models.outbox import OutboundEmail
+from consult.models.responses import MilestoneMeaning, StatementResponse
 from consult.models.signatures import Signature, SignatureCounter
 from consult.models.signing import ConsentEvent, SignAttempt, SignatureToken
 from consult.models.statements import Statement, StatementCorrection, StatementSlug
@@ -30,6 +31,7 @@ __all__ = [
     "Feedback",
     "FraudCleanup",
     "Membership",
+    "MilestoneMeaning",
     "ModerationDecision",
     "Organisation",
     "OutboundEmail",
@@ -44,6 +46,7 @@ __all__ = [
     "Stance",
     "Statement",
     "StatementCorrection",
+    "StatementResponse",
     "StatementSlug",
     "TimelineEvent",
     "Update",

@@ -66,7 +66,7 @@ class StatementQuerySet(models.QuerySet):
 class Statement(Bilingual, models.Model):
     """A text that people sign: an open letter, a petition or a position."""
 
-    bilingual_fields = ("title", "text")
+    bilingual_fields = ("title", "text", "recipient")
 
     class Kind(models.TextChoices):
         OPEN_LETTER = "open_letter", _("Open letter")
@@ -86,6 +86,13 @@ class Statement(Bilingual, models.Model):
     text = models.TextField(_("text"), help_text=_("Plain text; blank lines separate paragraphs."))
     title_cy = models.CharField(_("title (Welsh)"), max_length=200, blank=True)
     text_cy = models.TextField(_("text (Welsh)"), blank=True)
+    recipient = models.CharField(
+        _("addressed to"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who it asks to act, as readers see it: “the Home Secretary”, “Cardiff Council”."),
+    )
+    recipient_cy = models.CharField(_("addressed to (Welsh)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OPEN_LETTER)
     stance = models.CharField(_("stance"), max_length=10, choices=Side, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PROPOSED)
@@ -273,8 +280,18 @@ class Statement(Bilingual, models.Model):
 
 
 # What signers saw and signed (StatementCorrection.Field lists them with their labels).
-PROTECTED_FIELDS = ("title", "text", "title_cy", "text_cy", "slug", "closes_at", "status")
-TRANSLATED_FIELDS = ("title_cy", "text_cy")
+PROTECTED_FIELDS = (
+    "title",
+    "text",
+    "title_cy",
+    "text_cy",
+    "recipient",
+    "recipient_cy",
+    "slug",
+    "closes_at",
+    "status",
+)
+TRANSLATED_FIELDS = ("title_cy", "text_cy", "recipient_cy")
 
 
 def as_text(value) -> str:
@@ -292,6 +309,8 @@ class StatementCorrection(models.Model):
         TEXT = "text", _("text")
         TITLE_CY = "title_cy", _("Welsh title")
         TEXT_CY = "text_cy", _("Welsh text")
+        RECIPIENT = "recipient", _("who it is addressed to")
+        RECIPIENT_CY = "recipient_cy", _("who it is addressed to (Welsh)")
         SLUG = "slug", _("web address")
         CLOSES_AT = "closes_at", _("closing date")
         STATUS = "status", _("status")

@@ -34,6 +34,7 @@ class Update(Bilingual, models.Model):
         MANUAL = "manual", _("Written by a moderator")
         MILESTONE = "milestone", _("Milestone reached")
         CORRECTION = "correction", _("Correction of a signed statement")
+        RESPONSE = "response", _("Response or event recorded")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

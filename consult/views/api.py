@@ -17,6 +17,7 @@ from consult.emails import absolute
 from consult.embeds import statement_document, statement_documents
 from consult.models import Statement
 from consult.openapi import openapi_document
+from consult.outcomes import outcome_documents
 from consult.views.former_slugs import follow_former_slug
 from consult.views.headers import open_cors, public_cache
 
@@ -52,7 +53,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
             "count": paginator.count,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": statement_documents(page.object_list),
+            "results": with_outcomes(statement_documents(page.object_list)),
         }
     )
 
@@ -65,7 +66,13 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     document = statement_document(slug)
     if document is None:
         return not_found(_("No public statement has this slug."))
-    return JsonResponse(document)
+    return JsonResponse(with_outcomes([document])[0])
+
+
+def with_outcomes(documents: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The counts documents with what each statement leads to (consult/outcomes.py) beside them."""
+    outcomes = outcome_documents(str(document["slug"]) for document in documents)
+    return [{**document, **outcomes.get(str(document["slug"]), {})} for document in documents]
 
 
 @require_http_methods(API_METHODS)
@@ -78,7 +85,8 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
 @require_safe
 def api_docs(request: HttpRequest) -> HttpResponse:
     example = Statement.objects.public().order_by("-created_at").first()
-    document = statement_document(example.slug) if example else None
+    counts = statement_document(example.slug) if example else None
+    document = with_outcomes([counts])[0] if counts else None
     context = {
         "example_slug": example.slug if example else "your-statement-slug",
         "example_json": json.dumps(document, indent=2) if document else None,

@@ -19,6 +19,7 @@ from consult import charts
 from consult.exports import neutralise
 from consult.history import statement_hours
 from consult.models import ArgumentSource, Consultation, Statement
+from consult.outcomes import outcome_document
 from consult.postcodes import nation_of_area
 from consult.views.former_slugs import follow_former_slug
 from consult.views.headers import open_cors, public_cache
@@ -68,6 +69,8 @@ def document_header(statement: Statement) -> dict:
         "licence": LICENCE,
         # What changed after people signed, with the reasons: the record of what they signed.
         "corrections": statement.published_corrections(),
+        # Whom it addresses, what its milestones lead to, and the responses and events since.
+        **outcome_document(statement),
     }
 
 

@@ -20,6 +20,7 @@ from consult.models import (
     SignatureCounter,
     Stance,
     Statement,
+    StatementResponse,
 )
 from consult.views.former_slugs import follow_former_slug
 from consult.views.reading import reading_page
@@ -57,6 +58,15 @@ def published_replies() -> Prefetch:
         "answered_by",
         queryset=Argument.objects.published().select_related("consultation"),
         to_attr="published_replies",
+    )
+
+
+def published_arguments_of_response() -> Prefetch:
+    """The published arguments a response or event bears on (a rejected one is never linked)."""
+    return Prefetch(
+        "arguments",
+        queryset=Argument.objects.published().select_related("consultation"),
+        to_attr="published_arguments",
     )
 
 
@@ -105,6 +115,15 @@ def published_arguments(consultation: Consultation, ordering: str):
     return {side: [a for a in arguments if a.side == side] for side in Side.values}
 
 
+def timeline(consultation: Consultation) -> list:
+    """The consultation's events and the responses to its statements, oldest first."""
+    events = list(consultation.timeline.all())
+    responses = StatementResponse.objects.filter(
+        statement__in=consultation.statements.public()
+    ).select_related("statement")
+    return sorted([*events, *responses], key=lambda entry: entry.date)
+
+
 @reading_page(shared_params=["order"])
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_public_consultation(slug)
@@ -125,6 +144,7 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ("newest", _("Newest")),
         ],
         "statements": with_counts(consultation.statements.public()),
+        "timeline": timeline(consultation),
         **reader_context(request, consultation),
     }
     return render(request, "consult/consultation_detail.html", context)
@@ -184,10 +204,15 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statement = get_public_statement(slug)
     counts = statement.counts()
     corrections = list(statement.corrections.all())
+    next_milestone = statement.next_milestone(counts.total)
+    meanings = {meaning.signatures: meaning for meaning in statement.milestone_meanings.all()}
     context = {
         "statement": statement,
         "counts": counts,
-        "next_milestone": statement.next_milestone(counts.total),
+        "next_milestone": next_milestone,
+        "next_milestone_meaning": meanings.get(next_milestone) if next_milestone else None,
+        "milestone_meanings": meanings.values(),
+        "responses": statement.responses.prefetch_related(published_arguments_of_response()),
         "signatories": statement_signatories(statement, counts),
         "corrections": corrections,
         "withdrawal": statement.withdrawal(corrections),

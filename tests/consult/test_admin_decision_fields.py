@@ -34,6 +34,7 @@ from consult.models import (
     OutboundEmail,
     Signature,
     StatementCorrection,
+    StatementResponse,
     Update,
 )
 from consult.moderation import dismiss_report
@@ -91,6 +92,21 @@ DECISION_OWNED = {
     },
     "consult.Statement": {"status", "proposed_by", "proposer", "decision_reason", "proposer_language"},
     "consult.StatementCorrection": {"statement", "reason", "corrected_by", "old_text", "new_text"},
+    # Recorded once by consult.responses.record, which emails its signers: read-only after.
+    "consult.StatementResponse": {
+        "statement",
+        "kind",
+        "date",
+        "summary",
+        "summary_cy",
+        "text",
+        "text_cy",
+        "source_url",
+        "arguments",
+        "recorded_by",
+        "notice",
+    },
+    "consult.MilestoneMeaning": set(),
     "consult.Update": {
         "kind",
         "milestone",
@@ -140,6 +156,11 @@ EDITABLE = {
         "kind": "what sort of statement it is, set by the editors before it opens",
         "stance": "editorial",
         "milestones": "the counts at which its milestone emails are held for a moderator: editorial",
+        "recipient": "editorial until signed; after that a change is a correction (statement_decisions)",
+    },
+    "consult.MilestoneMeaning": {
+        "signatures": "which milestone the meaning explains, set by the editors",
+        "statement": "the inline's parent",
     },
     "consult.Update": {"statement": "a draft's subject matter, read-only once approved"},
     "consult.Membership": {"role": "the member's title at the organisation, as they gave it"},
@@ -324,6 +345,10 @@ def world(statement):
         statement=statement, old_text="Old", new_text=statement.text, reason="Typo", corrected_by=root
     )
     update = Update.objects.create(statement=statement, subject="Progress", body="Nearly.", created_by=author)
+    response = StatementResponse.objects.create(
+        statement=statement, date="2026-01-02", summary="A reply", recorded_by=root, notice=update
+    )
+    response.arguments.set([argument])
     Update.objects.create(statement=statement, subject="Second", body="More.")
     outbound = OutboundEmail.objects.create(signature=signature, kind=OutboundEmail.Kind.CONFIRM)
     OutboundEmail.objects.create(signature=cleaned, kind=OutboundEmail.Kind.CONFIRM)
@@ -336,6 +361,7 @@ def world(statement):
         "consult.Signature": signature,
         "consult.Statement": statement,
         "consult.StatementCorrection": correction,
+        "consult.StatementResponse": response,
         "consult.Update": update,
         "consult.ModerationDecision": ModerationDecision.objects.first(),
         "consult.FraudCleanup": cleanup,

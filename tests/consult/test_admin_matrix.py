@@ -31,6 +31,7 @@ from consult.models import (
     OutboundEmail,
     Signature,
     Statement,
+    StatementResponse,
     Update,
 )
 from consult.roles import MODERATORS
@@ -125,6 +126,9 @@ def world(statement):
         ),
         Update: Update.objects.create(statement=statement, subject="Progress", body="Nearly there."),
         Feedback: Feedback.objects.create(comments="Bigger counts, please.", email="jo@example.org"),
+        StatementResponse: StatementResponse.objects.create(
+            statement=statement, date="2026-11-20", summary="A reply", recorded_by=root
+        ),
     }
     objects[ModerationDecision] = ModerationDecision.objects.first()
     objects[type(statement.consultation)] = statement.consultation
@@ -289,6 +293,14 @@ ROUTES = {
     "consult.statement:history": ("200", "200", "200", "403", "login", "login"),
     "consult.statement:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.statement:simple_history": ("200/403", "200/403", "200/403", "403", "login", "login"),
+    # Moderators record responses (which emails the signers); once recorded, nobody changes or
+    # deletes one: its change page only shows it.
+    "consult.statementresponse:add": ("200", "200", "200", "403", "login", "login"),
+    "consult.statementresponse:change": ("200", "200", "200", "403", "login", "login"),
+    "consult.statementresponse:changelist": ("200", "200", "200", "403", "login", "login"),
+    "consult.statementresponse:delete": ("403", "403", "403", "403", "login", "login"),
+    "consult.statementresponse:history": ("200", "200", "200", "403", "login", "login"),
+    "consult.statementresponse:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.update:add": ("200", "200", "200", "403", "login", "login"),
     "consult.update:change": ("200", "200", "200", "403", "login", "login"),
     "consult.update:changelist": ("200", "200", "200", "403", "login", "login"),
@@ -360,6 +372,7 @@ ACTIONS = {
         "close_statements": MODERATES,
         "withdraw_statements": MODERATES,
     },
+    "consult.statementresponse": {},
     # Moderators delete draft updates (sent ones are refused object by object).
     "consult.update": {"delete_selected": MODERATES},
     "mfa.authenticator": {"delete_selected": SUPERUSER_ONLY},

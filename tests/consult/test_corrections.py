@@ -33,6 +33,8 @@ PROTECTED_CHANGES = {
     "text": ({"text": "We ask for more cameras."}, "We ask for more cameras."),
     "title_cy": ({"title_cy": "Caniatáu adnabod wynebau"}, "Caniatáu adnabod wynebau"),
     "text_cy": ({"text_cy": "Gofynnwn am fwy o gamerâu."}, "Gofynnwn am fwy o gamerâu."),
+    "recipient": ({"recipient": "The Prime Minister"}, "The Prime Minister"),
+    "recipient_cy": ({"recipient_cy": "Y Prif Weinidog"}, "Y Prif Weinidog"),
     "slug": ({"slug": "allow-live-facial-recognition"}, "allow-live-facial-recognition"),
     "closes_at": ({"closes_at_0": "2027-03-01", "closes_at_1": "12:00:00"}, CLOSES_AT),
 }
@@ -50,6 +52,8 @@ def signed(statement):
     statement.title = "Ban live facial recognition"
     statement.title_cy = "Gwahardd adnabod wynebau byw"
     statement.text_cy = "Gofynnwn am saib."
+    statement.recipient = "The Home Secretary"
+    statement.recipient_cy = "Yr Ysgrifennydd Cartref"
     statement.save()
     for wants_updates in (True, True, False):
         SignatureFactory(statement=statement, wants_updates=wants_updates).confirm()
@@ -58,7 +62,11 @@ def signed(statement):
 
 def edit(client, statement, **changes):
     url = reverse("admin:consult_statement_change", args=[statement.pk])
-    welsh = {"title_cy": statement.title_cy, "text_cy": statement.text_cy}
+    welsh = {
+        "title_cy": statement.title_cy,
+        "text_cy": statement.text_cy,
+        "recipient_cy": statement.recipient_cy,
+    }
     data = change_form_data(statement, **{**welsh, **changes})
     data.pop("status")  # Read-only once signed.
     return client.post(url, data)

@@ -1,7 +1,17 @@
 import pytest
 from django.core.management import call_command
 
-from consult.models import Argument, Consultation, Signature, SignatureCounter, Statement, Update
+from consult.models import (
+    Argument,
+    Consultation,
+    MilestoneMeaning,
+    ModerationDecision,
+    Signature,
+    SignatureCounter,
+    Statement,
+    StatementResponse,
+    Update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +24,11 @@ def snapshot() -> dict:
         "signatures": sorted(Signature.objects.values_list("email_normalised", "state", "kind")),
         "statements": sorted(Statement.objects.values_list("slug", "stance", "title", "title_cy", "text_cy")),
         "counts": [statement.counts() for statement in Statement.objects.order_by("slug")],
+        "recipients": sorted(Statement.objects.values_list("slug", "recipient", "recipient_cy")),
+        "meanings": sorted(MilestoneMeaning.objects.values_list("statement__slug", "signatures", "meaning")),
+        "responses": sorted(StatementResponse.objects.values_list("statement__slug", "kind", "summary")),
+        "updates": Update.objects.count(),
+        "decisions": ModerationDecision.objects.count(),
     }
 
 
@@ -61,6 +76,21 @@ def test_both_statements_are_on_the_consultation_page(client):
     assert "Cadw adnabod wynebau ar gyfer plismona" in welsh
 
 
+def test_each_statement_says_whom_it_addresses_what_its_milestones_mean_and_what_happened(client):
+    call_command("load_demo")
+    for statement in Statement.objects.all():
+        assert statement.recipient and statement.recipient_cy
+        meanings = statement.milestone_meanings.all()
+        assert meanings and all(meaning.meaning_cy for meaning in meanings)
+        assert {meaning.signatures for meaning in meanings} <= set(statement.milestones)
+    event = StatementResponse.objects.get()
+    assert (event.kind, event.statement.slug) == ("event", "pause-live-facial-recognition")
+    assert event.arguments.get().claim == "Parliament has never voted on it"
+    assert event.source_url.startswith("https://hansard.parliament.uk/")
+    page = client.get(event.statement.get_absolute_url()).content.decode()
+    assert "The Home Secretary" in page and event.summary in page
+
+
 def test_every_demo_argument_has_its_welsh_version(client):
     call_command("load_demo")
     arguments = Argument.objects.filter(consultation__slug="police-facial-recognition")
@@ -84,19 +114,20 @@ def test_rerunning_the_demo_writes_welsh_into_rows_loaded_without_it():
     assert after["arguments"] == before["arguments"] and after["signatures"] == before["signatures"]
 
 
+# The demo's event has its own update, already sent: these are about the draft.
 def test_the_demos_draft_update_is_in_both_languages_and_loaded_once():
     call_command("load_demo")
     call_command("load_demo")
-    update = Update.objects.get()
+    update = Update.objects.get(kind=Update.Kind.MANUAL)
     assert update.status == Update.Status.DRAFT and update.statement.slug == "pause-live-facial-recognition"
     assert update.subject_cy and update.body_cy and not update.falls_back("body", "cy")
 
 
 def test_rerunning_the_demo_fills_a_drafts_welsh_but_never_rewrites_a_sent_update():
     call_command("load_demo")
-    Update.objects.update(subject_cy="", body_cy="")
+    Update.objects.filter(kind=Update.Kind.MANUAL).update(subject_cy="", body_cy="")
     call_command("load_demo")
-    assert Update.objects.get().body_cy
-    Update.objects.update(status=Update.Status.SENT, body_cy="As sent")
+    assert Update.objects.get(kind=Update.Kind.MANUAL).body_cy
+    Update.objects.filter(kind=Update.Kind.MANUAL).update(status=Update.Status.SENT, body_cy="As sent")
     call_command("load_demo")
-    assert Update.objects.get().body_cy == "As sent"
+    assert Update.objects.get(kind=Update.Kind.MANUAL).body_cy == "As sent"

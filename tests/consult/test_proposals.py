@@ -333,6 +333,8 @@ def change_form_data(statement: Statement, **changes) -> dict:
         "slug": statement.slug,
         "title": statement.title,
         "text": statement.text,
+        "recipient": statement.recipient,
+        "recipient_cy": statement.recipient_cy,
         "kind": statement.kind,
         "stance": statement.stance,
         "status": statement.status,
@@ -349,6 +351,10 @@ def change_form_data(statement: Statement, **changes) -> dict:
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
+        "milestone_meanings-TOTAL_FORMS": "0",
+        "milestone_meanings-INITIAL_FORMS": "0",
+        "milestone_meanings-MIN_NUM_FORMS": "0",
+        "milestone_meanings-MAX_NUM_FORMS": "1000",
     }
     return {**data, **changes}
 

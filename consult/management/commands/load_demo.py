@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
 
-from consult import demo, history
+from consult import demo, history, responses
 from consult.models import Argument, Consultation, Organisation, Position, Signature, Statement, Update
 
 
@@ -24,6 +24,9 @@ class Command(BaseCommand):
         against, in_favour = (load_statement(consultation, fields) for fields in demo.STATEMENTS)
         load_signatures(against)
         load_signatures_for(in_favour)
+        for statement in (against, in_favour):
+            load_milestone_meanings(statement)
+        load_event(against, editor)
         load_update(against, editor)
         # The history tables are normally kept by beat; fill them so the charts show the demo.
         history.record_hours()
@@ -105,6 +108,21 @@ def load_statement(consultation: Consultation, fields: dict[str, Any]) -> Statem
         slug=fields.pop("slug"), defaults={**fields, "consultation": consultation}
     )
     return statement
+
+
+def load_milestone_meanings(statement: Statement) -> None:
+    for signatures, meaning, meaning_cy in demo.MILESTONE_MEANINGS:
+        statement.milestone_meanings.update_or_create(
+            signatures=signatures, defaults={"meaning": meaning, "meaning_cy": meaning_cy}
+        )
+
+
+def load_event(statement: Statement, editor) -> None:
+    """Record the demo's event once, as a moderator records one (its decision and update too)."""
+    fields: dict[str, Any] = dict(demo.EVENT)
+    arguments = statement.consultation.arguments.filter(claim=fields.pop("argument"))
+    if not statement.responses.filter(summary=fields["summary"]).exists():
+        responses.record(statement, editor, arguments=arguments, **fields)
 
 
 def load_update(statement: Statement, editor) -> None:

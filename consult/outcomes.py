@@ -1,0 +1,54 @@
+"""What a statement leads to, as the API and the open data publish it: whom it addresses, what
+its milestones mean and the responses and events recorded on it.
+
+The API adds this beside a statement's counts document (consult/embeds.py). It changes only by
+an editor or a moderator, so it is kept in the shared cache a little longer than the counts.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+
+from consult import caching
+from consult.models import Statement, StatementResponse
+
+CACHE_SECONDS = 10
+
+
+def outcome_document(statement: Statement) -> dict[str, object]:
+    """Plain JSON types only; the statement's `milestone_meanings` and `responses` may be prefetched."""
+    return {
+        "recipient": statement.recipient,
+        "recipient_cy": statement.recipient_cy,
+        "proposed_by": statement.proposed_by.name if statement.proposed_by else None,
+        "milestone_meanings": [meaning.document() for meaning in statement.milestone_meanings.all()],
+        "responses": [response.document() for response in statement.responses.all()],
+    }
+
+
+def cache_key(slug: str) -> str:
+    return f"outcomes:statement:{slug}"
+
+
+def outcome_documents(slugs: Iterable[str]) -> dict[str, dict[str, object]]:
+    """slug -> outcome document of each public statement among `slugs`, cached ones reused."""
+    slugs = list(slugs)
+    found = {
+        key.removeprefix("outcomes:statement:"): document
+        for key, document in caching.read_many([cache_key(slug) for slug in slugs]).items()
+    }
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        statements = (
+            Statement.objects.public()
+            .filter(slug__in=missing)
+            .select_related("proposed_by")
+            .prefetch_related(
+                "milestone_meanings",
+                Prefetch("responses", StatementResponse.objects.prefetch_related("arguments")),
+            )
+        )
+        built = {statement.slug: outcome_document(statement) for statement in statements}
+        caching.write_many({cache_key(slug): document for slug, document in built.items()}, CACHE_SECONDS)
+        found.update(built)
+    return found
