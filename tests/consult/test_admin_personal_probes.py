@@ -5,6 +5,7 @@ module's own idea of what is personal, so a new admin or a new field that leaks 
 """
 
 import contextlib
+import datetime
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -14,6 +15,7 @@ from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from consult import responses
 from consult.admin_personal_data import mask_emails_in
 from consult.models import (
     ArgumentReport,
@@ -110,6 +112,7 @@ def world(statement):
     Update.objects.create(statement=statement, subject="Progress", body="Nearly there.", created_by=root)
     EmailAddress.objects.create(user=victim, email="second.address@example.org")
     Feedback.objects.create(satisfaction="satisfied", comments="Clear.", email="feedback.person@example.org")
+    responses.record(statement, root, kind="response", date=datetime.date(2026, 12, 1), summary="A reply.")
     return {"victim": victim, "root": root}
 
 
