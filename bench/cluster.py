@@ -279,7 +279,7 @@ def shared_state(cluster: Cluster) -> None:
     context.figure(
         "b7.shared.ratelimit",
         "B7",
-        "one client over SIGN_RATE_LIMIT across instances is held",
+        "one client over SIGN_RATE_LIMIT across instances is refused",
         rate_limit_across(cluster),
     )
 
@@ -305,7 +305,10 @@ def form_across(cluster: Cluster) -> dict:
     second.cookies, second.forwarded_for = dict(first.cookies), driver.random_address()
     address = f"x{cluster.context.run_id}-across@example.org"
     response = second.request("POST", form["action"], form["fields"] | {"name": "Across", "email": address})
-    rows = signatures_by(cluster, address)
+    # The signature is saved by a task after the response (the request saves the attempt).
+    deadline = time.monotonic() + 30
+    while not (rows := signatures_by(cluster, address)) and time.monotonic() < deadline:
+        time.sleep(0.2)
     accepted = response.status in (302, 303) and rows == {("pending", ""): 1}
     return figure_flag(
         accepted, status=response.status, rows={f"{state}/{hold}": n for (state, hold), n in rows.items()}
@@ -352,8 +355,12 @@ def session_across(cluster: Cluster) -> dict:
 
 
 def rate_limit_across(cluster: Cluster) -> dict:
-    """One address signs one past the limit, alternating instances: exactly the excess is held."""
-    rate = cluster.environment.get("SIGN_RATE_LIMIT", "10/h")
+    """One address signs past the limit, alternating instances: exactly the excess is refused.
+
+    Only the shared Redis can count both instances' forms as one client's: with a count per
+    instance, neither would reach the limit and nothing would be refused.
+    """
+    rate = cluster.environment.get("SIGN_RATE_LIMIT", "100/h")
     limit = int(rate.split("/")[0])
     hot, address = cluster.context.fixtures["small"]["slug"], driver.random_address()
     clients = [driver.Client(cluster.web_port, INSTANCES[name]) for name in INSTANCES]
@@ -367,12 +374,10 @@ def rate_limit_across(cluster: Cluster) -> dict:
         statuses.append(
             client.request("POST", form["action"], form["fields"] | {"name": "Limit", "email": email}).status
         )
-    rows = signatures_by(cluster, f"r{cluster.context.run_id}-%")
-    held = rows.get(("pending", "suspect"), 0)
-    holds = held == extra and rows.get(("pending", ""), 0) == limit and set(statuses) <= {302, 303}
-    return figure_flag(
-        holds, limit=rate, signed=limit + extra, held=held, not_held=rows.get(("pending", ""), 0)
-    )
+    refused = statuses.count(429)
+    accepted = statuses.count(302) + statuses.count(303)
+    holds = refused == extra and accepted == limit
+    return figure_flag(holds, limit=rate, signed=limit + extra, refused=refused, accepted=accepted)
 
 
 # The rows a signature made through the site leaves behind, besides its own: each table's
