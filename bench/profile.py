@@ -77,6 +77,22 @@ def sampling(pid: int, name: str, logs: Path) -> Iterator[None]:
             recorder.send_signal(signal.SIGINT)  # py-spy writes its file on Ctrl-C.
         for recorder in recorders:
             recorder.wait(timeout=120)
+        without_local_paths(outputs["flamegraph"])
+
+
+def without_local_paths(svg: Path) -> None:
+    """Drop this checkout's folder from a committed flame graph (its title and process labels).
+
+    py-spy writes each sampled process's full command line, and cuts long labels short with
+    "..", so every leading part of the folder's path is taken out, longest first.
+    """
+    if not svg.exists():
+        return
+    root = f"{services.ROOT}/"
+    text = svg.read_text(encoding="utf-8").replace(root, "")
+    for length in range(len(root) - 1, 1, -1):
+        text = text.replace(f"{root[:length]}..", "..")
+    svg.write_text(text, encoding="utf-8")
 
 
 def frames(stack: str) -> list[str]:
