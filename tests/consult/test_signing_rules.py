@@ -262,3 +262,13 @@ def test_nobody_adds_or_deletes_the_rules(superuser):
         == 403
     )
     assert SigningRules.objects.filter(pk=1).exists()
+
+
+def test_a_change_is_forgotten_again_once_committed(moderator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        change_rules(moderator, {"burst_limit": "3/m"}, "Tighter")
+        # Another process read the rules between the change and its commit, and kept the old ones.
+        cache.set(signing_rules.CACHE_KEY, {})
+    for callback in callbacks:
+        callback()
+    assert signing_rules.current().burst_limit == "3/m"
