@@ -79,4 +79,24 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(recount_areas, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="argumentsource",
+            name="title_cy",
+            field=models.CharField(blank=True, max_length=200, verbose_name="title (Welsh)"),
+        ),
+        migrations.AddField(
+            model_name="consultationsource",
+            name="publisher_cy",
+            field=models.CharField(blank=True, max_length=200, verbose_name="publisher (Welsh)"),
+        ),
+        migrations.AddField(
+            model_name="consultationsource",
+            name="title_cy",
+            field=models.CharField(blank=True, max_length=300, verbose_name="title (Welsh)"),
+        ),
+        migrations.AddField(
+            model_name="timelineevent",
+            name="title_cy",
+            field=models.CharField(blank=True, max_length=300, verbose_name="what happened (Welsh)"),
+        ),
     ]

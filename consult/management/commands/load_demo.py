@@ -46,10 +46,20 @@ def load_consultation() -> Consultation:
     fields = dict(demo.CONSULTATION)
     consultation, _ = Consultation.objects.update_or_create(slug=fields.pop("slug"), defaults=fields)
     for date, title in demo.TIMELINE:
-        consultation.timeline.update_or_create(date=date, defaults={"title": title})
-    for title, url, publisher, published_on in demo.SOURCES.values():
+        consultation.timeline.update_or_create(
+            date=date, defaults={"title": title, "title_cy": demo.TIMELINE_CY[title]}
+        )
+    for key, (title, url, publisher, published_on) in demo.SOURCES.items():
+        title_cy, publisher_cy = demo.SOURCES_CY[key]
         consultation.sources.update_or_create(
-            url=url, defaults={"title": title, "publisher": publisher, "published_on": published_on}
+            url=url,
+            defaults={
+                "title": title,
+                "title_cy": title_cy,
+                "publisher": publisher,
+                "publisher_cy": publisher_cy,
+                "published_on": published_on,
+            },
         )
     return consultation
 
@@ -83,7 +93,9 @@ def load_arguments(consultation: Consultation, editor) -> None:
             argument.publish()
         for key in source_keys:
             title, url, _publisher, _date = demo.SOURCES[key]
-            argument.sources.update_or_create(url=url, defaults={"title": title})
+            argument.sources.update_or_create(
+                url=url, defaults={"title": title, "title_cy": demo.SOURCES_CY[key][0]}
+            )
 
 
 def load_readers(consultation: Consultation) -> None:
