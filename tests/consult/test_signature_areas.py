@@ -176,3 +176,19 @@ def test_concurrent_confirmations_in_one_area_are_all_counted(statement):
 
     assert not errors
     assert shown(statement) == {"CF": 12} == count_areas(statement.pk)
+
+
+def test_anonymising_and_erasing_keep_the_areas_exact(statement):
+    from consult.personal_data import erase_for
+    from consult.retention import anonymise
+
+    kept = confirmed(statement=statement, postcode="SW1A 1AA", email="kept@example.org")
+    confirmed(statement=statement, postcode="B1 1AA", email="also@example.org")
+    erased = confirmed(statement=statement, postcode="CF10 1AA", email="gone@example.org")
+
+    anonymise(Signature.objects.filter(pk=kept.pk))  # Only the outward code ("SW1A") is kept.
+    erase_for(erased)
+
+    assert Signature.objects.get(pk=kept.pk).postcode == "SW1A"
+    assert shown(statement) == {"B": 1, "SW": 1}
+    assert_areas_exact(statement)
