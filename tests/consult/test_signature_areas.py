@@ -192,3 +192,39 @@ def test_anonymising_and_erasing_keep_the_areas_exact(statement):
     assert Signature.objects.get(pk=kept.pk).postcode == "SW1A"
     assert shown(statement) == {"B": 1, "SW": 1}
     assert_areas_exact(statement)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reconciliation_racing_confirmations_and_withdrawals_neither_loses_nor_deadlocks(statement):
+    """Confirmations, withdrawals and reconciliations that each find drift, at once: nothing lost."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL for concurrent transactions")
+    postcodes = ["CF10 1AA", "SA1 1AA", "B1 1AA"]
+    pending = [SignatureFactory(statement=statement, postcode=postcodes[n % 3]) for n in range(18)]
+    leaving = [confirmed(statement=statement, postcode=postcodes[n % 3]) for n in range(6)]
+    errors: list[BaseException] = []
+
+    def run(action) -> None:
+        try:
+            action()
+        except BaseException as error:  # Reported below: a thread's exception would be lost.
+            errors.append(error)
+        finally:
+            connection.close()
+
+    actions = [signature.confirm for signature in pending] + [signature.withdraw for signature in leaving]
+
+    def drift_then_reconcile() -> None:
+        # Each reconciliation finds drift, so it rewrites the areas while confirmations move them.
+        SignatureArea.add(statement.pk, "ZE", 1)
+        SignatureCounter.reconcile(statement.pk)
+
+    actions += [drift_then_reconcile] * 8
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert shown(statement) == {"B": 6, "CF": 6, "SA": 6} == count_areas(statement.pk)
+    assert statement.counts().total == 18
