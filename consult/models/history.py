@@ -71,14 +71,15 @@ class SignatureArea(models.Model):
             rows.update(count=F("count") + delta)
 
     @classmethod
-    def counts_for(cls, statement_id: int) -> dict[str, int]:
-        """{area: counted signatures}, areas with none left out, largest first (one query)."""
+    def counts_for(cls, statement_id: int, shown: bool = True) -> dict[str, int]:
+        """{area: counted signatures}, largest first (one query). Areas with none are left out,
+        and so, unless `shown` is False, is an area whose shards drifted below zero."""
         rows = (
             cls.objects.filter(statement_id=statement_id)
             .values("area")
             .annotate(total=Sum("count"))
-            .filter(total__gt=0)
+            .exclude(total=0)
             .order_by("-total", "area")
             .values_list("area", "total")
         )
-        return dict(rows)
+        return {area: total for area, total in rows if total > 0 or not shown}

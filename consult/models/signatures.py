@@ -523,7 +523,7 @@ class SignatureCounter(models.Model):
 
     @staticmethod
     def _reconcile_areas(statement_id: int) -> None:
-        shown = SignatureArea.counts_for(statement_id)
+        shown = SignatureArea.counts_for(statement_id, shown=False)
         actual = count_areas(statement_id)
         if actual == shown:
             return

@@ -135,6 +135,7 @@ def test_reconciliation_corrects_drifted_areas(statement):
 
     SignatureArea.objects.filter(statement=statement, area="CF").update(count=0)
     SignatureArea.objects.create(statement=statement, area="ZE", shard=1, count=5)
+    SignatureArea.objects.create(statement=statement, area="HS", shard=2, count=-1)  # Hidden, yet drift.
     assert shown(statement) != expected
 
     SignatureCounter.reconcile(statement.pk)
@@ -228,3 +229,14 @@ def test_a_reconciliation_racing_confirmations_and_withdrawals_neither_loses_nor
     assert errors == []
     assert shown(statement) == {"B": 6, "CF": 6, "SA": 6} == count_areas(statement.pk)
     assert statement.counts().total == 18
+
+
+def test_an_area_drifted_below_zero_is_hidden_from_readers_but_corrected(statement):
+    confirmed(statement=statement, postcode="CF10 1AA")
+    SignatureArea.objects.create(statement=statement, area="HS", shard=2, count=-1)
+    assert shown(statement) == {"CF": 1}
+
+    SignatureCounter.reconcile(statement.pk)
+
+    assert not SignatureArea.objects.filter(statement=statement, area="HS").exists()
+    assert_areas_exact(statement)
