@@ -511,6 +511,21 @@ DEMO_NOTABLE_FOR = [("Sam Sample", "Member, Exampleshire Police and Crime Panel 
 # How many of the invented individuals (FIRST_NAMES x LAST_NAMES) sign it.
 INDIVIDUALS_FOR = 17
 
+# The postcodes invented signers give, in turn (blank: no postcode given), so that "By nation"
+# has something to show: the areas are real, the rest of each postcode is made up.
+DEMO_POSTCODES = [
+    "CF10 9ZZ",
+    "SA1 9ZZ",
+    "",
+    "LL57 9ZZ",
+    "B1 9ZZ",
+    "EH1 9ZZ",
+    "NP20 9ZZ",
+    "",
+    "M1 9ZZ",
+    "BT1 9ZZ",
+]
+
 FIRST_NAMES = ["Ada", "Bryn", "Cerys", "Dev", "Efa", "Femi", "Gwen", "Hari", "Ifor", "Jo"]
 LAST_NAMES = ["Sample", "Tester", "Placeholder", "Demo"]
 

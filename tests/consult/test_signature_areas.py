@@ -4,11 +4,12 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from consult import charts
-from consult.models import FraudCleanup, Signature, SignatureArea, SignatureCounter
+from consult.models import FraudCleanup, Signature, SignatureArea, SignatureCounter, Statement
 from consult.models.signatures import count_areas
 from consult.views.reading import local_copies
 from tests.consult.moderators import persona
@@ -240,3 +241,28 @@ def test_an_area_drifted_below_zero_is_hidden_from_readers_but_corrected(stateme
 
     assert not SignatureArea.objects.filter(statement=statement, area="HS").exists()
     assert_areas_exact(statement)
+
+
+def test_the_demo_shows_signers_by_nation_and_reloading_keeps_the_areas_exact(client):
+    call_command("load_demo")
+    statement = Statement.objects.get(slug="pause-live-facial-recognition")
+    first = shown(statement)
+
+    call_command("load_demo")
+
+    assert shown(statement) == first == count_areas(statement.pk)
+    assert {"CF", "EH", "BT"} <= set(first)
+    assert {"wales", "england", "scotland", "northern-ireland"} <= set(nations_on_page(client, statement))
+
+
+def test_the_demo_gives_postcodes_to_signers_loaded_before_it_did(client):
+    call_command("load_demo")
+    Signature.objects.update(postcode="")
+    for statement in Statement.objects.all():
+        SignatureCounter.reconcile(statement.pk)
+    assert SignatureArea.objects.filter(count__gt=0).count() == 0
+
+    call_command("load_demo")
+
+    for statement in Statement.objects.all():
+        assert shown(statement) == count_areas(statement.pk) != {}
