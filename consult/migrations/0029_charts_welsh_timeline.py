@@ -18,6 +18,22 @@ def area_of(postcode):
     return letters
 
 
+def immediately(schema_editor, change):
+    """Run `change` with the foreign keys checked at once: PostgreSQL refuses to alter a table
+    whose rows have checks still pending, and the schema changes follow in this transaction."""
+    postgres = schema_editor.connection.vendor == "postgresql"
+    if postgres:
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    change()
+    if postgres:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def replace(SignatureArea, rows):
+    SignatureArea.objects.all().delete()
+    SignatureArea.objects.bulk_create(rows, batch_size=1_000)
+
+
 def recount_areas(apps, schema_editor):
     """The areas become counters moved with each signature: start them from the rows, exactly.
 
@@ -37,11 +53,20 @@ def recount_areas(apps, schema_editor):
     for statement_id, postcode, count in rows:
         if area := area_of(postcode):
             counts[statement_id, area] += count
-    SignatureArea.objects.all().delete()
-    SignatureArea.objects.bulk_create(
-        [SignatureArea(statement_id=pk, area=area, count=count) for (pk, area), count in counts.items()],
-        batch_size=1_000,
+    areas = [SignatureArea(statement_id=pk, area=area, count=count) for (pk, area), count in counts.items()]
+    immediately(schema_editor, lambda: replace(SignatureArea, areas))
+
+
+def collapse_shards(apps, schema_editor):
+    """Back to one row per area (what the old unique constraint and positive count allow)."""
+    SignatureArea = apps.get_model("consult", "SignatureArea")
+    totals = (
+        SignatureArea.objects.values("statement_id", "area")
+        .annotate(total=models.Sum("count"))
+        .values_list("statement_id", "area", "total")
     )
+    rows = [SignatureArea(statement_id=pk, area=area, count=total) for pk, area, total in totals if total > 0]
+    immediately(schema_editor, lambda: replace(SignatureArea, rows))
 
 
 class Migration(migrations.Migration):
@@ -78,7 +103,7 @@ class Migration(migrations.Migration):
                 fields=("statement", "area", "shard"), name="one_signature_area_shard"
             ),
         ),
-        migrations.RunPython(recount_areas, migrations.RunPython.noop),
+        migrations.RunPython(recount_areas, collapse_shards),
         migrations.AddField(
             model_name="argumentsource",
             name="title_cy",
