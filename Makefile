@@ -35,7 +35,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-# The development server uses the embedded defaults unless the environment says otherwise.
+# The development server uses the embedded defaults unless the environment says otherwise. Without
+# a broker it also runs beat's periodic tasks in a thread of its own (consult/scheduler.py).
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input

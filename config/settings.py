@@ -222,7 +222,7 @@ CELERY_IMPORTS = [
     "consult.milestones",
     "consult.retention",
 ]
-# The hourly signature history and counts by postcode area (consult/history.py).
+# The hourly signature history (consult/history.py).
 CELERY_IMPORTS.append("consult.history")
 CELERY_BEAT_SCHEDULE["record-signature-history"] = {
     "task": "consult.history.record_hours",
