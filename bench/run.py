@@ -48,6 +48,7 @@ FULL = {
     "flow_seconds": 30,
     "flood_seconds": 60,
     "outage_seconds": 30,
+    "renders": 300,
     "fanout_small": 10_000,
     "fanout_large": 100_000,
     "fanout_timeout": 1800,
@@ -65,6 +66,7 @@ SMOKE = {
     "flow_seconds": 6,
     "flood_seconds": 5,
     "outage_seconds": 8,
+    "renders": 20,
     "fanout_small": 50,
     "fanout_large": 500,
     "fanout_timeout": 120,
@@ -307,6 +309,33 @@ def b2_pages(context: Context) -> None:
                 label,
                 measured | {"value": measured["mean_ms"], "unit": "ms mean", "req_per_s": throughput},
             )
+            if key == "b2.statement.big":
+                # What an anonymous reader's page costs the site without a proxy, against the ceiling.
+                label = f"anonymous statement page, {signatures}, {context.sizes['connections']} connections"
+                rate = {name: figure for name, figure in measured.items() if name != "cpu"}  # Given above.
+                context.figure("b2.statement.rate", "B2", label, rate)
+    if "b1.baseline" not in context.figures:  # B2 run alone: its ratio needs the read baseline.
+        context.figure("b1.baseline", "B1", "read baseline", read_load(context, "/bench/baseline/read/"))
+    renders = render_costs(context)
+    for name, label in [
+        ("baseline", "read baseline"),
+        ("statement", "statement page"),
+        ("sign", "sign page"),
+    ]:
+        context.figure(
+            f"b2.render.{name}", "B2", f"CPU of one rendering in one process, {label}", renders[name]
+        )
+
+
+def render_costs(context: Context) -> dict:
+    """The median CPU of one rendering of each page, in one process (bench/renders.py)."""
+    out = WORK / "renders.json"
+    command = [PYTHON, "-m", "bench.renders", "--fixtures", str(WORK / "fixtures.json"), "--out", str(out)]
+    command += ["--count", str(context.sizes["renders"])]
+    # Django's test client asks for the host "testserver".
+    environment = context.environment | {"ALLOWED_HOSTS": "testserver", "PGAPPNAME": "consult-web"}
+    services.run(command, environment, WORK / "logs" / "renders.log", 600)
+    return json.loads(out.read_text())
 
 
 @scenario("B3")

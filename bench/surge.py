@@ -105,12 +105,16 @@ backend site {{
 sub vcl_recv {{
     if (req.restarts == 0) {{
         unset req.http.X-Refresh;
+        unset req.http.X-Stale-If-Error;
         # The load generator stands for the edge that already set each client's address: pass
         # it on as it came (Varnish appended its own peer, loopback, to it).
         set req.http.X-Forwarded-For = regsub(req.http.X-Forwarded-For, ",[^,]*$", "");
     }}
-    if (req.http.X-Refresh) {{
+    # A restart keeps what the last try set: say it each time.
+    if (req.http.X-Refresh && !req.http.X-Stale-If-Error) {{
         set req.hash_always_miss = true;
+    }} else {{
+        set req.hash_always_miss = false;
     }}
     # Then Varnish's built-in rules: a request with a cookie or credentials, or anything but a
     # GET or HEAD, passes to the site and is never cached.
@@ -118,15 +122,23 @@ sub vcl_recv {{
 
 sub vcl_hit {{
     # Stale beyond stale-while-revalidate is for when the site fails (stale-if-error) only: while
-    # it answers, fetch afresh.
-    if (obj.ttl < 0s && std.healthy(req.backend_hint)
+    # it answers, fetch afresh (and should that fail, come back for this copy).
+    if (obj.ttl < 0s && !req.http.X-Stale-If-Error && std.healthy(req.backend_hint)
         && obj.ttl + std.duration(obj.http.X-Stale-While-Revalidate + "s", 0s) < 0s) {{
         set req.http.X-Refresh = "1";
         return (restart);
     }}
 }}
 
+sub vcl_backend_fetch {{
+    unset bereq.http.X-Stale-If-Error;
+}}
+
 sub vcl_backend_response {{
+    # A refresh that met a server error keeps the stale copy (stale-if-error covers 5xx too).
+    if (beresp.status >= 500 && (bereq.is_bgfetch || bereq.http.X-Refresh)) {{
+        return (abandon);
+    }}
     # Only the site's own lifetimes: what says no max-age is not kept (Varnish would keep it 2 min).
     if (beresp.http.Cache-Control !~ "(^|[ ,])(s-maxage|max-age)=[0-9]+") {{
         set beresp.ttl = 0s;
@@ -145,15 +157,11 @@ sub vcl_backend_response {{
             regsub(beresp.http.Cache-Control, "^.*stale-if-error=([0-9]+).*$", "\\1") + "s", 0s);
     }}
     set beresp.keep = 0s;
-    # A refresh that met a server error keeps the stale copy (stale-if-error covers 5xx too).
-    if (bereq.is_bgfetch && beresp.status >= 500) {{
-        return (abandon);
-    }}
 }}
 
 sub vcl_backend_error {{
     # A refresh that failed keeps the stale copy; anything else gets the proxy's own page.
-    if (bereq.is_bgfetch) {{
+    if (bereq.is_bgfetch || bereq.http.X-Refresh) {{
         return (abandon);
     }}
     set beresp.status = 503;
@@ -164,6 +172,21 @@ sub vcl_backend_error {{
     set beresp.http.Retry-After = "30";
     synthetic({{"{TRY_AGAIN_PAGE}"}});
     return (deliver);
+}}
+
+sub vcl_synth {{
+    # A refresh that failed: the stale copy, as the site's stale-if-error allows.
+    if (resp.status == 503 && req.http.X-Refresh && !req.http.X-Stale-If-Error) {{
+        set req.http.X-Stale-If-Error = "1";
+        return (restart);
+    }}
+    if (resp.status == 503) {{
+        set resp.http.Content-Type = "text/html; charset=utf-8";
+        set resp.http.Cache-Control = "no-store";
+        set resp.http.Retry-After = "30";
+        synthetic({{"{TRY_AGAIN_PAGE}"}});
+        return (deliver);
+    }}
 }}
 
 sub vcl_deliver {{
