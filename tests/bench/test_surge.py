@@ -191,3 +191,21 @@ def test_a_refresh_that_meets_a_server_error_keeps_the_stale_copy(proxy):
     assert fetched("/kept") >= 2  # It did try.
     status, page = get(proxy, "/never-kept")
     assert status == 500  # Nothing stale to give: the site's own answer.
+
+
+def test_a_rendering_cost_is_the_median_of_the_measured_calls_after_the_warm_up():
+    from bench import renders
+
+    calls: list[int] = []
+
+    def get(number: int) -> int:
+        calls.append(number)
+        deadline = time.thread_time() + (0.02 if number == 3 else 0.001)
+        while time.thread_time() < deadline:  # CPU, not waiting: thread_time counts it.
+            pass
+        return 200
+
+    measured = renders.median_ms(get, 5)
+    assert calls[renders.WARMUP :] == [0, 1, 2, 3, 4] and len(calls) == renders.WARMUP + 5
+    assert measured["statuses"] == {"200": 5} and measured["unit"] == "ms CPU"
+    assert 0.5 <= measured["value"] < 10  # The one slow call is not the median.
