@@ -63,6 +63,20 @@ def test_the_hit_ratio_and_offload_come_from_the_counters_difference():
     assert surge.offload(before, before)["hit_ratio"] is None
 
 
+def test_try_again_pages_count_as_errors_only_before_the_stop_or_once_the_proxy_was_sending_again():
+    events = {"stopped_at": 10.0, "resumed_at": 40.0, "back_at": 44.0}
+    moments = [5.0, 10.0, 25.0, 40.0, 42.0, 44.5, 45.5, 60.0]
+    assert surge.try_again_timing(moments, events) == {
+        "before_the_stop": 1,
+        "while_stopped": 3,
+        "while_recovering": 2,  # 44.5: a request already on its way when it came back.
+        "after_it_was_back": 2,
+        "back_after_s": 4.0,
+    }
+    never_back = surge.try_again_timing([50.0], events | {"back_at": float("inf")})
+    assert never_back["while_recovering"] == 1 and never_back["back_after_s"] is None
+
+
 def test_varnishstat_json_is_read_in_both_layouts():
     new = '{"version": 1, "counters": {"MAIN.client_req": {"value": 7, "flag": "c"}}}'
     old = '{"timestamp": "x", "MAIN.client_req": {"value": 7, "flag": "c"}}'
