@@ -65,7 +65,7 @@ SMOKE = {
     "seconds": 2,
     "flow_seconds": 6,
     "flood_seconds": 5,
-    "outage_seconds": 8,
+    "outage_seconds": 15,
     "renders": 20,
     "fanout_small": 50,
     "fanout_large": 500,

@@ -81,12 +81,13 @@ def vcl(backend_port: int, health: str = HEALTH) -> str:
 
 import std;
 
-# Sick after 2 of 3 checks fail (about 5 s after the site stops), healthy after 2 succeed. A busy
-# site has 2 s to answer a check, so a queue of signers does not take it out.
+# Sick after 2 of 3 checks fail (5 to 10 s after the site stops), healthy after 2 succeed. A busy
+# site has 5 s to answer a check: with 2 s, the backlog of a site that came back (and on a busy
+# machine, a queue of signers) had checks fail and the proxy turn signers away from a live site.
 probe health {{
     .request = "GET {health} HTTP/1.1" "Host: {HOST}" "Connection: close";
     .interval = 1s;
-    .timeout = 2s;
+    .timeout = 5s;
     .window = 3;
     .threshold = 2;
     .initial = 2;
@@ -490,22 +491,45 @@ def resume(processes: services.Processes) -> None:
 
 
 def outage(
-    processes: services.Processes, port: int, paths: list[str], before: float, seconds: float, events: dict
+    processes: services.Processes, port: int, paths: list[str], sign_path: str, timing: tuple, events: dict
 ) -> None:
-    """gunicorn stopped after `before` seconds for `seconds`, readers watched meanwhile; then when
-    the proxy sent to it again."""
+    """gunicorn stopped after `before` seconds for `seconds`, readers watched meanwhile and a new
+    signer arriving every second; then when the proxy sent to it again."""
+    before, seconds = timing
     time.sleep(before)
     stop = threading.Event()
     watcher = threading.Thread(target=lambda: events.update(readers=watch(port, paths, stop)), daemon=True)
+    arrivals: list[str] = []
     events["stopped_at"] = time.monotonic()
     pause(processes)
     watcher.start()
-    time.sleep(seconds)
+    arriving = []
+    while time.monotonic() - events["stopped_at"] < seconds:
+        # Each on its own: one whose request reached the site before the proxy saw it stopped
+        # waits for it to come back, and must not hold up the next.
+        arriving.append(threading.Thread(target=arrive, args=(port, sign_path, arrivals), daemon=True))
+        arriving[-1].start()
+        time.sleep(1)
     resume(processes)
     events["resumed_at"] = time.monotonic()
     stop.set()
     watcher.join(timeout=30)
     events["back_at"] = back(port)
+    for thread in arriving:
+        thread.join(timeout=driver.TIMEOUT + 5)
+    events["arrivals"] = dict(Counter(arrivals))
+
+
+def arrive(port: int, path: str, results: list[str]) -> None:
+    """A signer who opens the sign page while the site is stopped: what they were shown."""
+    client = driver.Client(port)
+    try:
+        response = client.request("GET", path)
+        results.append("try again" if is_try_again(response) else str(response.status))
+    except (OSError, http.client.HTTPException) as error:
+        results.append(type(error).__name__)
+    finally:
+        client.close()
 
 
 def try_again_timing(moments: list[float], events: dict) -> dict:
@@ -563,32 +587,39 @@ def surge(
     readers = start_readers(proxy_port, script, sizes["connections"], seconds)
     stopper = threading.Thread(
         target=outage,
-        args=(processes, proxy_port, paths, (seconds - down) / 2, down, events),
+        args=(processes, proxy_port, paths, f"/statements/{hot}/sign/", ((seconds - down) / 2, down), events),
         daemon=True,
     )
     stopper.start()
     signed = signers.run(max(2, sizes["connections"] // 2), seconds)
     read = wrk.finish(readers, seconds) | {"paths": paths}
-    stopper.join(timeout=down + 60)
+    stopper.join(timeout=240)
     after = counters(name)
     context.figure("b6.readers", "B6", "readers through the proxy (page, count JSON, widget)", read)
     context.figure("b6.signers", "B6", "signers through the proxy, whole path", signed)
     during = events.get("readers", {"value": 0, "unit": "responses", "errors": None})
     context.figure("b6.outage.readers", "B6", f"reader responses while gunicorn was stopped {down} s", during)
     timing = try_again_timing(signers.try_again, events)
+    arrivals = events.get("arrivals", {})
     context.figure(
         "b6.outage.try_again",
         "B6",
         "try-again pages (English and Welsh) signers were shown while gunicorn was stopped or recovering",
         {
-            "value": timing["while_stopped"] + timing["while_recovering"],
+            "value": timing["while_stopped"] + timing["while_recovering"] + arrivals.get("try again", 0),
             "unit": "pages",
             "bilingual": signers.bilingual,
+            # Signers who came while it was stopped, one a second: the page, or (those whose request
+            # reached the site before the proxy saw it stopped) the sign page once it was back.
+            "arrivals": arrivals,
             **timing,
         },
     )
     outside = timing["before_the_stop"] + timing["after_it_was_back"]
-    errors = (read.get("errors") or 0) + signed["errors"] + (during.get("errors") or 0) + outside
+    turned_away = sum(count for kind, count in arrivals.items() if kind not in ("200", "try again"))
+    errors = (
+        (read.get("errors") or 0) + signed["errors"] + (during.get("errors") or 0) + outside + turned_away
+    )
     context.figure(
         "b6.errors",
         "B6",
