@@ -93,14 +93,16 @@ probe health {{
     .initial = 2;
 }}
 
-# A request the stopped site had already taken waits for it (60 s), rather than failing at once.
+# A request the stopped site had already taken waits for it (60 s), rather than failing at once;
+# so does a response it was part way through sending (its client has the headers already, and a
+# shorter wait would cut its body).
 backend site {{
     .host = "{HOST}";
     .port = "{backend_port}";
     .probe = health;
     .connect_timeout = 2s;
     .first_byte_timeout = 60s;
-    .between_bytes_timeout = 10s;
+    .between_bytes_timeout = 60s;
 }}
 
 sub vcl_recv {{
