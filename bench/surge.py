@@ -619,14 +619,19 @@ def surge(
     )
     outside = timing["before_the_stop"] + timing["after_it_was_back"]
     turned_away = sum(count for kind, count in arrivals.items() if kind not in ("200", "try again"))
-    errors = (
-        (read.get("errors") or 0) + signed["errors"] + (during.get("errors") or 0) + outside + turned_away
-    )
+    kinds = {
+        "readers": read.get("errors") or 0,
+        "readers_while_stopped": during.get("errors") or 0,
+        "signers": signed["errors"],
+        "try_again_outside_the_outage": outside,
+        "arrivals_turned_away_otherwise": turned_away,
+        "signed_without_email": sum(signed["lost"].values()),
+    }
     context.figure(
         "b6.errors",
         "B6",
         "error responses (readers, signers; try-again pages outside the outage)",
-        {"value": errors, "unit": "responses"},
+        {"value": sum(kinds.values()), "unit": "responses", **kinds},
     )
     ratios = offload(before, after)
     context.figure(
