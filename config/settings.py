@@ -319,8 +319,12 @@ SIGN_ALLOWED_DOMAINS = env.list(
     ],
 )
 SIGN_BLOCKED_DOMAINS = env.list("SIGN_BLOCKED_DOMAINS", default=[])
-# Other POSTs (confirm, resend, argument, endorse, report, unsubscribe) share one generous limit.
+# Other POSTs (resend, argument, endorse, position, report, erase, unsubscribe) share one generous limit.
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
+# Uses of one confirmation link: a double click or a mail scanner uses it a few times, nothing more.
+CONFIRM_RATE_LIMIT = env.str("CONFIRM_RATE_LIMIT", default="10/h")
+# Adding members by email could be used to probe which addresses have accounts: keep it slow.
+ADD_MEMBER_RATE_LIMIT = env.str("ADD_MEMBER_RATE_LIMIT", default="20/h")
 # Feedback needs no account or email, so it has a tighter limit of its own.
 FEEDBACK_RATE_LIMIT = env.str("FEEDBACK_RATE_LIMIT", default="5/h")
 # Behind a trusted proxy, the META key of the header carrying the client IP

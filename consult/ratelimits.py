@@ -75,3 +75,9 @@ def is_over(scope: str, subject: str, rate: str) -> bool:
         logger.warning("Rate limit %s not checked: the cache is unavailable", scope)
         return False
     return hits > limit
+
+
+def seconds_left(rate: str) -> int:
+    """Seconds until the current window of `rate` ends and its counts start again from nothing."""
+    _limit, period = parse_rate(rate)
+    return period - int(time.time()) % period
