@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.log_filters import redact
 from consult.addresses import check_deliverable
-from consult.forms.arguments import PlainTextField
+from consult.forms.fields import PlainTextField
 from consult.forms.signing import DescribedFieldsMixin
 from consult.models import Feedback
 
@@ -46,6 +46,7 @@ class FeedbackForm(DescribedFieldsMixin, forms.ModelForm):  # type: ignore[type-
             "address or how you would vote."
         ),
         max_length=COMMENTS_LENGTH,
+        single_line=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Tell us how we could improve the site.")},
     )

@@ -17,24 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from consult.addresses import (
     check_deliverable,
-    clean_text,
     is_disposable,
     normalise_email,
     normalise_postcode,
 )
+from consult.forms.fields import PlainTextField
 from consult.models import Membership, Signature, Statement
 
 TIMING_SALT = "consult.sign.timing"
 # A timing token older than this tells nothing (a tab left open overnight): no dwell is recorded.
 TIMING_MAX_AGE = 86400
 INDIVIDUAL = "individual"
-
-
-class SignerTextField(forms.CharField):
-    """Text for a public list: invisible characters dropped, length checked after cleaning."""
-
-    def to_python(self, value) -> str:
-        return clean_text(super().to_python(value))
 
 
 class SignerEmailField(forms.EmailField):
@@ -101,7 +94,7 @@ def consume(token: str) -> bool:
 
 
 class SignForm(DescribedFieldsMixin, forms.Form):
-    name = SignerTextField(
+    name = PlainTextField(
         label=_("Full name"),
         max_length=Signature._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
@@ -125,7 +118,7 @@ class SignForm(DescribedFieldsMixin, forms.Form):
     signing_as = forms.ChoiceField(
         label=_("I am signing"), widget=forms.RadioSelect, initial=INDIVIDUAL, required=False
     )
-    public_role = SignerTextField(
+    public_role = PlainTextField(
         label=_("Public role (optional)"),
         max_length=Signature._meta.get_field("public_role").max_length,
         required=False,
