@@ -113,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if "REDIS_URL" in env:
     CACHES = {
         "default": {
-            "BACKEND": "consult.cache.RedisCache",
+            "BACKEND": "consult.redis_cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "consult",
         }

@@ -29,14 +29,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from consult import abuse, languages, markup, sending
+from consult.links import absolute
 from consult.models import OutboundEmail, Signature, SignatureToken, Statement, Update
 
 UNSUBSCRIBE_SALT = "consult.unsubscribe"
 CONFIRMATIONS = [OutboundEmail.Kind.CONFIRM, OutboundEmail.Kind.CONFIRM_AGAIN]
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def one_line(text: str) -> str:

@@ -45,7 +45,7 @@ def ip_hash(ip: str) -> str:
 
 def count_hit(key: str, timeout: int) -> int:
     """Add one to the counter at `key`, kept `timeout` seconds from its first hit; the new count."""
-    if hasattr(cache, "hit"):  # Redis (consult.cache): one round trip.
+    if hasattr(cache, "hit"):  # Redis (consult.redis_cache): one round trip.
         return cache.hit(key, timeout)
     cache.add(key, 0, timeout=timeout)
     try:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consult import emails, languages, updates
-from consult.emails import absolute, render_plain
+from consult.emails import render_plain
+from consult.links import absolute
 from consult.models import ModerationDecision, Statement, StatementCorrection, Update
 from consult.models.statements import PROTECTED_FIELDS
 from consult.moderation import required_reason

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consult import abuse, languages, signing
 from consult.addresses import normalise_email
 from consult.forms.signing import ListingForm, ResendForm, SignForm, UpdatesForm
+from consult.links import absolute
 from consult.models import ConsentEvent, Signature, SignatureToken, Statement
 from consult.models.signing import token_digest
 from consult.ratelimits import client_ip, ip_hash
@@ -44,10 +45,6 @@ def may_manage(request: HttpRequest, signature: Signature) -> bool:
         return True
     user = request.user
     return user.is_authenticated and Signature.objects.of_person(user).filter(pk=signature.pk).exists()
-
-
-def statement_url(statement: Statement) -> str:
-    return f"{settings.SITE_URL}{statement.get_absolute_url()}"
 
 
 # The address a signer typed, kept in a signed cookie for the "check your email" page only: a
@@ -210,7 +207,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
         "statement": statement,
         "counts": counts,
         "next_milestone": statement.next_milestone(counts.total),
-        "share_url": statement_url(statement),
+        "share_url": absolute(statement.get_absolute_url()),
         "manage_url": reverse("signature_manage", args=[token]),
     }
     return render(request, "consult/sign/thanks.html", context)

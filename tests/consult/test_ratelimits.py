@@ -58,7 +58,7 @@ def test_a_broken_cache_lets_requests_through_instead_of_failing(settings):
     # A port where nothing listens: every cache call fails at once.
     settings.CACHES = {
         "default": {
-            "BACKEND": "consult.cache.RedisCache",
+            "BACKEND": "consult.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
@@ -70,7 +70,7 @@ def test_redis_counts_each_hit_and_forgets_the_window_when_it_expires(settings):
     """The production cache counts hits in one round trip; the count expires with its window."""
     redis_url = os.environ.get("REDIS_URL", "")
     require(redis_url.startswith("redis://"), "needs Redis as the cache (REDIS_URL=redis://...)")
-    settings.CACHES = {"default": {"BACKEND": "consult.cache.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {"default": {"BACKEND": "consult.redis_cache.RedisCache", "LOCATION": redis_url}}
     key = f"ratelimit-test:{time.time_ns()}"
     assert [cache.hit(key, 1) for _ in range(3)] == [1, 2, 3]
     assert cache.get(key) == 3
