@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Django's own form and widget templates, for the one form renderer below.
+    "django.forms",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -94,6 +96,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders its fields through one template (consult/forms/rendering.py).
+FORM_RENDERER = "consult.forms.rendering.FormRenderer"
 
 # Database: a SQLite file unless DATABASE_URL names another (PostgreSQL in production).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

@@ -45,20 +45,6 @@ class SignerEmailField(forms.EmailField):
                 )
 
 
-class DescribedFieldsMixin:
-    """Point each field with an error at its message (and hint), as screen readers need."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_error"]
-                if bound.help_text:
-                    described.insert(0, f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
-
-
 EMAIL_ERRORS = {
     "required": _("Enter your email address."),
     "invalid": _("Enter an email address in the correct format, like name@example.org."),
@@ -93,7 +79,7 @@ def consume(token: str) -> bool:
         return True
 
 
-class SignForm(DescribedFieldsMixin, forms.Form):
+class SignForm(forms.Form):
     name = PlainTextField(
         label=_("Full name"),
         max_length=Signature._meta.get_field("name").max_length,
@@ -247,7 +233,7 @@ class SignForm(DescribedFieldsMixin, forms.Form):
         return Signature.Hold.NONE
 
 
-class ResendForm(DescribedFieldsMixin, forms.Form):
+class ResendForm(forms.Form):
     email = SignerEmailField(
         label=_("Email address"),
         error_messages=EMAIL_ERRORS,
