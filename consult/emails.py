@@ -186,7 +186,7 @@ class UpdateLayout:
             text, html = text.replace(marker, token), html.replace(marker, token)
             unsubscribe_url = unsubscribe_url.replace(marker, token)
         headers = {
-            # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this URL.
+            # Mail clients offer a one-click unsubscribe that POSTs to this URL, without a cookie.
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }

@@ -2,8 +2,8 @@
 reading pages, see consult/views/reading.py).
 
 A CDN in front of the site may keep these responses for PUBLIC_RESPONSE_SECONDS, serve them while
-refreshing for twice that, and serve them stale for five times that when the site is failing
-(the N, 2N, 5N of the UK petitions site). A strong ETag over the body lets every client and
+refreshing for twice that, and serve them stale for five times that when the site is failing, so
+a slow or failing site still answers readers. A strong ETag over the body lets every client and
 CDN revalidate with a 304 instead of a full body.
 """
 

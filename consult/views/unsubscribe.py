@@ -19,7 +19,7 @@ def unsubscribe_everywhere(signature: Signature) -> int:
 
 
 # The signed token in the URL is the credential: mail clients POST here without cookies or a
-# CSRF token (RFC 8058 one-click unsubscribe), so CSRF protection cannot apply.
+# CSRF token (the standard one-click unsubscribe), so CSRF protection cannot apply.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
