@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from consult import emails, languages
+from consult import emails, languages, links
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,12 +38,12 @@ class AccountAdapter(DefaultAccountAdapter):
         email when the address does have an account (accounts/signup.py)."""
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
-        return emails.absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
+        return links.absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         # allauth's own URL has two parts, joined by a dash in the key it hands us.
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-        return emails.absolute(path.replace("UID-KEY", quote(key)))
+        return links.absolute(path.replace("UID-KEY", quote(key)))
 
 
 def is_link(key: str, value) -> bool:
@@ -53,4 +53,4 @@ def is_link(key: str, value) -> bool:
 def on_site(url: str) -> str:
     """`url` at SITE_URL, whatever host the request that built it named."""
     parts = urlsplit(url)
-    return emails.absolute(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
+    return links.absolute(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import User
-from consult import emails, languages
+from consult import languages, links
 
 
 def sign_up(email: str, password_hash: str, language: str) -> bool:
@@ -36,7 +36,7 @@ def sign_up(email: str, password_hash: str, language: str) -> bool:
 
 def already_exists(email: str) -> None:
     context = {
-        "signup_url": emails.absolute(reverse("account_signup")),
-        "password_reset_url": emails.absolute(reverse("account_reset_password")),
+        "signup_url": links.absolute(reverse("account_signup")),
+        "password_reset_url": links.absolute(reverse("account_reset_password")),
     }
     get_adapter().send_mail("account/email/account_already_exists", email, context)

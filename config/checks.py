@@ -44,6 +44,8 @@ def check_rates(**kwargs: Any) -> list[CheckMessage]:
         ("SIGN_RATE_LIMIT", "10/h"),
         ("FORM_RATE_LIMIT", "60/h"),
         ("FEEDBACK_RATE_LIMIT", "5/h"),
+        ("CONFIRM_RATE_LIMIT", "10/h"),
+        ("ADD_MEMBER_RATE_LIMIT", "20/h"),
         ("SIGN_BURST_LIMIT", "5/m"),
         ("SIGN_SUSTAINED_LIMIT", "10/5m"),
         ("SIGN_MAIL_CAP_PER_IP", "50/h"),

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Django's own form and widget templates, for the one form renderer below.
+    "django.forms",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -96,6 +98,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form renders its fields through one template (consult/forms/rendering.py).
+FORM_RENDERER = "consult.forms.rendering.FormRenderer"
+
 # Database: a SQLite file unless DATABASE_URL names another (PostgreSQL in production).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -114,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if "REDIS_URL" in env:
     CACHES = {
         "default": {
-            "BACKEND": "consult.cache.RedisCache",
+            "BACKEND": "consult.redis_cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "consult",
         }
@@ -320,8 +325,12 @@ SIGN_ALLOWED_DOMAINS = env.list(
     ],
 )
 SIGN_BLOCKED_DOMAINS = env.list("SIGN_BLOCKED_DOMAINS", default=[])
-# Other POSTs (confirm, resend, argument, endorse, report, unsubscribe) share one generous limit.
+# Other POSTs (resend, argument, endorse, position, report, erase, unsubscribe) share one generous limit.
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="60/h")
+# Uses of one confirmation link: a double click or a mail scanner uses it a few times, nothing more.
+CONFIRM_RATE_LIMIT = env.str("CONFIRM_RATE_LIMIT", default="10/h")
+# Adding members by email could be used to probe which addresses have accounts: keep it slow.
+ADD_MEMBER_RATE_LIMIT = env.str("ADD_MEMBER_RATE_LIMIT", default="20/h")
 # Feedback needs no account or email, so it has a tighter limit of its own.
 FEEDBACK_RATE_LIMIT = env.str("FEEDBACK_RATE_LIMIT", default="5/h")
 # Behind a trusted proxy, the META key of the header carrying the client IP

@@ -1,6 +1,6 @@
 """The signing rules: which new signatures wait for a moderator, and which get no email yet.
 
-Modelled on the UK Parliament petitions site, and run where it runs them: when a signature's
+Run where they cost a request nothing: when a signature's
 confirmation email is about to be sent (`screen`, called by consult/emails.py), never in the web
 request, so the request does the same work whoever signs and a script learns nothing from it.
 The rules in force are the settings below, each overridden where a moderator set it in the admin

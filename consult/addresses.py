@@ -1,7 +1,6 @@
 """Email addresses and UK postcodes: what a petition site accepts, and one canonical form of each."""
 
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -69,14 +68,3 @@ def normalise_postcode(value: str) -> str:
     if not POSTCODE.match(compact):
         raise ValidationError(_("Enter a UK postcode, like SW1A 1AA, or leave it blank."), "postcode")
     return f"{compact[:-3]} {compact[-3:]}"
-
-
-def clean_text(value: str) -> str:
-    """Text as a person typed it, minus invisible characters that could disguise it.
-
-    Control and format characters (zero-width spaces, right-to-left overrides) have no place
-    in a name shown in a public list, and could make one name pass for another.
-    """
-    value = unicodedata.normalize("NFC", value)
-    visible = "".join(char for char in value if unicodedata.category(char) not in {"Cc", "Cf"})
-    return " ".join(visible.split())

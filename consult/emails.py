@@ -29,14 +29,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from consult import abuse, languages, markup, sending
+from consult.links import absolute
 from consult.models import OutboundEmail, Signature, SignatureToken, Statement, Update
 
 UNSUBSCRIBE_SALT = "consult.unsubscribe"
 CONFIRMATIONS = [OutboundEmail.Kind.CONFIRM, OutboundEmail.Kind.CONFIRM_AGAIN]
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def one_line(text: str) -> str:
@@ -194,7 +191,7 @@ class UpdateLayout:
             text, html = text.replace(marker, token), html.replace(marker, token)
             unsubscribe_url = unsubscribe_url.replace(marker, token)
         headers = {
-            # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this URL.
+            # Mail clients offer a one-click unsubscribe that POSTs to this URL, without a cookie.
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }

@@ -2,8 +2,8 @@
 
 Under a flood every embed asks for the same few statements, so each document is built from the
 sharded counters (never a COUNT over signatures) and kept in the cache for a few seconds: a
-confirmed signature shows within CACHE_SECONDS, and the database sees at most one read per
-statement per CACHE_SECONDS per cache.
+confirmed signature shows within COUNTS_DOCUMENT_SECONDS, and the database sees at most one read per
+statement per COUNTS_DOCUMENT_SECONDS per cache.
 """
 
 import time
@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consult import caching, languages
-from consult.emails import absolute
+from consult.links import absolute
 from consult.models import SignatureCounter, Statement
 from consult.models.languages import WELSH
 from consult.models.statements import Counts
 
-CACHE_SECONDS = 5
+COUNTS_DOCUMENT_SECONDS = 5
 # Each process also keeps the documents it read for a second, so a flood of readers costs one
 # cache round trip per statement per second per process, not one per request.
 LOCAL_SECONDS = 1.0
@@ -103,7 +103,7 @@ def statement_document(slug: str, language: str = "en") -> dict | None:
         if document is None:
             statement = Statement.objects.public().filter(slug=slug).first()
             document = build(statement, statement.counts()) if statement else MISSING
-            caching.write_many({key: document}, CACHE_SECONDS)
+            caching.write_many({key: document}, COUNTS_DOCUMENT_SECONDS)
         if len(local_documents) >= LOCAL_MAX:
             local_documents.clear()  # Crude, but bounds memory against floods of made-up slugs.
         local_documents[key] = (now + LOCAL_SECONDS, document)
@@ -131,6 +131,6 @@ def statement_documents(statements: Iterable[Statement]) -> list[dict]:
             cache_key(statement.slug): build_document(statement, counts[statement.pk])
             for statement in missing
         }
-        caching.write_many(built, CACHE_SECONDS)
+        caching.write_many(built, COUNTS_DOCUMENT_SECONDS)
         cached.update(built)
     return [cached[cache_key(statement.slug)] for statement in statements]

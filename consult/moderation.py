@@ -28,10 +28,12 @@ REPORT_OUTCOME = {
 
 
 class DecisionError(ValueError):
-    pass
+    """A decision that cannot be taken as asked; its message tells the moderator why."""
 
 
 def required_reason(reason: str, message: str) -> str:
+    """The reason a moderator gave, trimmed; refused with `message` (who reads it, and where)
+    when there is none. Every decision that needs a reason asks for it here."""
     reason = reason.strip()
     if not reason:
         raise DecisionError(message)

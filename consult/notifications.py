@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from consult import emails, languages
-from consult.emails import absolute
+from consult.links import absolute
 from consult.models import Argument, Organisation, Signature, Update
 
 

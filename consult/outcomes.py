@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from consult import caching
 from consult.models import Statement, StatementResponse
 
-CACHE_SECONDS = 10
+OUTCOMES_DOCUMENT_SECONDS = 10
 
 
 def outcome_document(statement: Statement) -> dict[str, object]:
@@ -49,6 +49,8 @@ def outcome_documents(slugs: Iterable[str]) -> dict[str, dict[str, object]]:
             )
         )
         built = {statement.slug: outcome_document(statement) for statement in statements}
-        caching.write_many({cache_key(slug): document for slug, document in built.items()}, CACHE_SECONDS)
+        caching.write_many(
+            {cache_key(slug): document for slug, document in built.items()}, OUTCOMES_DOCUMENT_SECONDS
+        )
         found.update(built)
     return found

@@ -45,7 +45,7 @@ def ip_hash(ip: str) -> str:
 
 def count_hit(key: str, timeout: int) -> int:
     """Add one to the counter at `key`, kept `timeout` seconds from its first hit; the new count."""
-    if hasattr(cache, "hit"):  # Redis (consult.cache): one round trip.
+    if hasattr(cache, "hit"):  # Redis (consult.redis_cache): one round trip.
         return cache.hit(key, timeout)
     cache.add(key, 0, timeout=timeout)
     try:
@@ -75,3 +75,9 @@ def is_over(scope: str, subject: str, rate: str) -> bool:
         logger.warning("Rate limit %s not checked: the cache is unavailable", scope)
         return False
     return hits > limit
+
+
+def seconds_left(rate: str) -> int:
+    """Seconds until the current window of `rate` ends and its counts start again from nothing."""
+    _limit, period = parse_rate(rate)
+    return period - int(time.time()) % period

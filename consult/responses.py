@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consult import emails, languages, updates
-from consult.emails import absolute, render_plain
+from consult.emails import render_plain
+from consult.links import absolute
 from consult.models import Argument, ModerationDecision, Statement, StatementResponse, Update
 
 # Where a source link may point: a web page, never a script or a local file.

@@ -1,6 +1,6 @@
 """The retention schedule, carried out by Celery beat and stated on the privacy page.
 
-Counts, kinds and postcode areas outlive the people behind them: once a statement has been
+Counts, kinds and postcode districts (SW1A) outlive the people behind them: once a statement has been
 closed for ANONYMISE_AFTER_CLOSE_DAYS, its signers' names, emails and full postcodes are erased
 and each row keeps only what the published figures need.
 """
@@ -22,7 +22,7 @@ from consult.tasks import PENDING_SIGNATURE_LIFETIME
 CHUNK = 2_000
 
 
-def postcode_area(postcode: str) -> str:
+def postcode_district(postcode: str) -> str:
     """'SW1A 1AA' -> 'SW1A': the outward code, which names a district, not a street."""
     return postcode.split(" ")[0]
 
@@ -44,7 +44,7 @@ def statements_due_for_anonymising():
 
 def anonymise(signatures) -> int:
     """Erase the personal data of these signatures (and of the emails to and about them),
-    keeping state, kind and postcode area."""
+    keeping state, kind and postcode district."""
     anonymised = 0
     remaining = signatures.exclude(email="").order_by("pk")
     while chunk := list(remaining[:CHUNK]):
@@ -54,7 +54,7 @@ def anonymise(signatures) -> int:
             signature.email = ""
             # Still unique per statement, so the one-live-signature constraint holds.
             signature.email_normalised = f"anonymised:{signature.pk}"
-            signature.postcode = postcode_area(signature.postcode)
+            signature.postcode = postcode_district(signature.postcode)
             signature.public_role = ""
             signature.ip_hash = ""
         with transaction.atomic():

@@ -17,7 +17,7 @@ from consult.models.rules import Rules
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "signing-rules"
-CACHE_SECONDS = 60
+RULES_CACHE_SECONDS = 60
 
 
 def overrides() -> dict[str, str]:
@@ -27,7 +27,7 @@ def overrides() -> dict[str, str]:
         return cached
     row = SigningRules.objects.filter(pk=1).first()
     found = row.overrides() if row is not None else {}
-    write_many({CACHE_KEY: found}, CACHE_SECONDS)
+    write_many({CACHE_KEY: found}, RULES_CACHE_SECONDS)
     return found
 
 
@@ -40,4 +40,4 @@ def forget() -> None:
     try:
         cache.delete(CACHE_KEY)
     except Exception:
-        logger.warning("Cache unavailable: changed signing rules apply within %d s", CACHE_SECONDS)
+        logger.warning("Cache unavailable: changed signing rules apply within %d s", RULES_CACHE_SECONDS)

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consult import emails, languages, updates
-from consult.emails import absolute, render_plain
+from consult.emails import render_plain
+from consult.links import absolute
 from consult.models import ModerationDecision, Statement, StatementCorrection, Update
 from consult.models.statements import PROTECTED_FIELDS
+from consult.moderation import required_reason
 
 # What a correction changes; the status of a signed statement moves only by a decision below.
 CORRECTABLE_FIELDS = tuple(field for field in PROTECTED_FIELDS if field != "status")
@@ -33,13 +35,6 @@ ACTIONS = {
     "closes_at": "correct statement closing date",
     "status": "change statement status",
 }
-
-
-def require_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give the reason: it is shown publicly with the change."))
-    return reason
 
 
 def approve(statement: Statement, moderator: User, reason: str) -> None:
@@ -87,7 +82,7 @@ def correct(
     moderation log; the signers who asked for updates get one notice for them all. A Welsh
     title or text added where there was none is a translation: set, with nothing to announce.
     """
-    reason = require_reason(reason)
+    reason = required_reason(reason, _("Give the reason: it is shown publicly with the change."))
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:  # The status changes only by close() and withdraw(): never rejected, never removed.
         raise ValueError(f"Not a field a correction changes: {', '.join(sorted(unknown))}")
@@ -126,7 +121,7 @@ STATUS_CHANGES = {
 def change_status(
     statement: Statement, status: Statement.Status, moderator: User, reason: str, action: str
 ) -> StatementCorrection:
-    reason = require_reason(reason)
+    reason = required_reason(reason, _("Give the reason: it is shown publicly with the change."))
     with transaction.atomic():
         current = Statement.objects.select_for_update().get(pk=statement.pk)
         if current.status not in STATUS_CHANGES[status]:

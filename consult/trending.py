@@ -1,7 +1,7 @@
 """What is trending on a statement: where its signatures of the last hour come from.
 
-The moderators' first look at a flood, as on the UK petitions site: the IP address hashes and
-email domains with the most signatures in the window, and how many of them were sent very fast.
+The moderators' first look at a flood, to tell a campaign from a script: the IP address hashes
+and email domains with the most signatures in the window, and how many were sent very fast.
 A fast form is a signal for a moderator to look, never a verdict (see consult/abuse.py).
 """
 

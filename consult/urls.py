@@ -58,7 +58,7 @@ urlpatterns = [
     path("cookies/", site.cookies, name="cookies"),
     path("feedback/", site.feedback, name="feedback"),
     path("feedback/sent/", site.feedback_sent, name="feedback_sent"),
-    # Update emails' unsubscribe link (also the RFC 8058 one-click target); never expires.
+    # Update emails' unsubscribe link (also mail clients' one-click target); never expires.
     path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
     path("accounts/organisations/", organisations.my_organisations, name="my_organisations"),

@@ -215,7 +215,10 @@ def test_a_client_ip_header_named_as_in_meta_is_accepted(production, header):
 
 def test_a_redis_url_of_another_kind_is_refused_without_showing_its_password(production):
     production.CACHES = {
-        "default": {"BACKEND": "consult.cache.RedisCache", "LOCATION": "http://:hunter2@cache.example.org/0"}
+        "default": {
+            "BACKEND": "consult.redis_cache.RedisCache",
+            "LOCATION": "http://:hunter2@cache.example.org/0",
+        }
     }
     [message] = messages()
     assert message.startswith("config.E011 REDIS_URL starts http://")

@@ -63,7 +63,7 @@ def test_services_are_read_from_the_environment():
     output = run_manage("shell", "--no-imports", "-c", code, **environment).stdout.split()
     assert output == [
         "db.example.org",
-        "consult.cache.RedisCache",
+        "consult.redis_cache.RedisCache",
         "False",
         "False",
         "https://consult.example.org",

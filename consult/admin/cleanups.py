@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from consult.admin.history import ModerationHistoryMixin
+from consult.admin.versions import ModerationHistoryMixin
 from consult.admin_personal_data import may_see_personal_data
 from consult.exports import mask_email
 from consult.forms.moderation import CleanupCriteriaForm, ReasonForm

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consult import moderation, signatories
 from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
-from consult.admin.history import EditorialHistoryAdmin, ModerationHistoryMixin
 from consult.admin.languages import BilingualAdmin
+from consult.admin.versions import EditorialHistoryAdmin, ModerationHistoryMixin
 from consult.models import (
     Argument,
     ArgumentReport,

@@ -13,9 +13,9 @@ from consult import signatories
 from consult.addresses import normalise_email
 from consult.admin.cleanups import cleanup_urls
 from consult.admin.decisions import DECISION_CHANGE_FORM, Decision, DecisionButtonsMixin
-from consult.admin.history import ModerationHistoryMixin
 from consult.admin.pagination import EstimatedCountPaginator
 from consult.admin.trending import trending_urls
+from consult.admin.versions import ModerationHistoryMixin
 from consult.admin_personal_data import may_see_personal_data
 from consult.exports import mask_email
 from consult.models import Signature

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from consult import statement_decisions
 from consult.admin.exports import export_urls
-from consult.admin.history import EditorialHistoryAdmin
 from consult.admin.languages import BilingualAdmin
+from consult.admin.versions import EditorialHistoryAdmin
 from consult.models import MilestoneMeaning, Statement, StatementCorrection
 from consult.models.statements import TRANSLATED_FIELDS
+from consult.moderation import DecisionError
 from consult.views.organisations import reason_step
 
 
@@ -179,7 +180,7 @@ class StatementAdmin(BilingualAdmin, EditorialHistoryAdmin):
         def decide(statement: Statement, reason: str) -> bool:
             try:
                 decision(statement, moderator, reason)
-            except ValidationError:
+            except (ValidationError, DecisionError):
                 return False
             return True
 

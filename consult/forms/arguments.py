@@ -1,11 +1,9 @@
 """Forms for arguments: submitting one with its sources, endorsing, positions and reports.
 
-Everything a user types is plain text. The fields below normalise it (newlines, Unicode form) and
-drop the bidirectional control characters that can make text display in a different order from the
-order it is stored in, so what moderators read is what readers see.
+Everything a user types is plain text, cleaned the one way consult.text says, so what moderators
+read is what readers see.
 """
 
-import unicodedata
 from urllib.parse import urlsplit
 
 from django import forms
@@ -15,32 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from consult import languages
+from consult.forms.fields import PlainTextField
 from consult.models import Argument, ArgumentReport, ArgumentSource, Consultation, Organisation, Side, Stance
 
 MAX_SOURCES = 3
-# Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder displayed text.
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def normalise_text(value: str, *, single_line: bool = False) -> str:
-    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(BIDI_CONTROLS)
-    value = unicodedata.normalize("NFC", value)
-    if single_line:
-        value = " ".join(value.split())
-    if not any(unicodedata.category(character)[0] not in "CZ" for character in value):
-        return ""  # Only spaces or invisible characters: nothing was written.
-    return value.strip()
-
-
-class PlainTextField(forms.CharField):
-    """A CharField whose length limit applies to the normalised text."""
-
-    def __init__(self, *, single_line: bool = False, **kwargs) -> None:
-        self.single_line = single_line
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> str:
-        return normalise_text(super().to_python(value), single_line=self.single_line)
 
 
 def validate_source_url(value: str) -> None:
@@ -84,7 +60,6 @@ class ArgumentForm(forms.ModelForm):
         label=_("Your claim"),
         help_text=_("One sentence, at most 140 characters."),
         max_length=140,
-        single_line=True,
         error_messages={"required": _("Enter your claim.")},
     )
     explanation = PlainTextField(
@@ -94,6 +69,7 @@ class ArgumentForm(forms.ModelForm):
             "web addresses become links."
         ),
         max_length=2000,
+        single_line=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Enter the explanation of your claim.")},
     )
@@ -128,7 +104,6 @@ class ArgumentForm(forms.ModelForm):
             self.fields[f"source_title_{number}"] = PlainTextField(
                 label=_("Title of source %(number)d%(optional)s") % {"number": number, "optional": required},
                 max_length=ArgumentSource._meta.get_field("title").max_length,
-                single_line=True,
                 required=False,
             )
             self.fields[f"source_url_{number}"] = SourceURLField(
@@ -205,6 +180,7 @@ class ReportForm(forms.ModelForm):
         help_text=_("At most 1,000 characters."),
         max_length=1000,
         required=False,
+        single_line=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

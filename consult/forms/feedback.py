@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.log_filters import redact
 from consult.addresses import check_deliverable
-from consult.forms.arguments import PlainTextField
-from consult.forms.signing import DescribedFieldsMixin
+from consult.forms.fields import PlainTextField
 from consult.models import Feedback
 
 COMMENTS_LENGTH: int = Feedback._meta.get_field("comments").max_length or 2000
@@ -32,7 +31,7 @@ def local_path(value: str) -> str:
     return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else ""
 
 
-class FeedbackForm(DescribedFieldsMixin, forms.ModelForm):  # type: ignore[type-arg]
+class FeedbackForm(forms.ModelForm):  # type: ignore[type-arg]
     satisfaction = forms.ChoiceField(
         label=_("Overall, how did you feel about this site? (optional)"),
         choices=Feedback.Satisfaction.choices,
@@ -46,6 +45,7 @@ class FeedbackForm(DescribedFieldsMixin, forms.ModelForm):  # type: ignore[type-
             "address or how you would vote."
         ),
         max_length=COMMENTS_LENGTH,
+        single_line=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Tell us how we could improve the site.")},
     )

@@ -1,13 +1,9 @@
 """Forms for organisations: registering one, adding members, proposing a statement, and the
 reason a moderator gives for a decision in the admin.
 
-What people type is stored as plain text and always escaped when shown. The fields below also
-drop characters that make text display differently from how it is stored (bidirectional
-overrides, zero-width spaces) or that no one types on purpose (control characters), so an
-organisation cannot pass itself off as another in a list of names.
+What people type is stored as plain text and always escaped when shown. Its fields clean it the
+one way consult.text says, so an organisation cannot pass itself off as another in a list of names.
 """
-
-import unicodedata
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -16,43 +12,14 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from consult import languages
+from consult.forms.fields import PlainTextField
 from consult.models import Consultation, Organisation, Side, Statement
+from consult.text import clean_text
 
-# Bidirectional embeddings, overrides and isolates; zero-width space, word joiner and BOM.
-# Zero-width joiners (U+200C, U+200D) stay: Persian text and emoji sequences need them.
-INVISIBLE = dict.fromkeys(
-    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff")
-)
 MAX_MILESTONES = 10
 # More than the population of the United Kingdom: no statement needs a higher milestone.
 MAX_MILESTONE = 100_000_000
 MAX_STATEMENT_LENGTH = 10_000
-
-
-def normalise_text(value: str, *, single_line: bool) -> str:
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    kept = "\n" if not single_line else ""
-    value = "".join(
-        character
-        for character in value.translate(INVISIBLE)
-        if character in kept or unicodedata.category(character) != "Cc"
-    )
-    if single_line:
-        value = " ".join(value.split())
-    return value.strip()
-
-
-class PlainTextField(forms.CharField):
-    """A CharField whose length limit and "required" apply to the normalised text."""
-
-    def __init__(self, *, single_line: bool = True, **kwargs) -> None:
-        self.single_line = single_line
-        if not single_line:
-            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> str:
-        return normalise_text(super().to_python(value), single_line=self.single_line)
 
 
 class WebsiteField(forms.URLField):
@@ -64,7 +31,7 @@ class WebsiteField(forms.URLField):
         super().__init__(assume_scheme="https", **kwargs)
 
     def to_python(self, value) -> str:
-        value = super().to_python(normalise_text(value or "", single_line=True))
+        value = super().to_python(clean_text(value or "", single_line=True))
         if "@" in value.split("//", 1)[-1].split("/", 1)[0]:
             raise ValidationError(_("Enter the address without a user name or password."))
         return value
@@ -148,7 +115,7 @@ class MilestonesField(forms.CharField):
     """Comma-separated positive whole numbers, rising: "1000, 10000, 100000"."""
 
     def to_python(self, value) -> list[int]:
-        text = normalise_text(super().to_python(value), single_line=True)
+        text = clean_text(super().to_python(value), single_line=True)
         if not text:
             return []
         milestones = []

@@ -17,24 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from consult.addresses import (
     check_deliverable,
-    clean_text,
     is_disposable,
     normalise_email,
     normalise_postcode,
 )
+from consult.forms.fields import PlainTextField
 from consult.models import Membership, Signature, Statement
 
 TIMING_SALT = "consult.sign.timing"
 # A timing token older than this tells nothing (a tab left open overnight): no dwell is recorded.
 TIMING_MAX_AGE = 86400
 INDIVIDUAL = "individual"
-
-
-class SignerTextField(forms.CharField):
-    """Text for a public list: invisible characters dropped, length checked after cleaning."""
-
-    def to_python(self, value) -> str:
-        return clean_text(super().to_python(value))
 
 
 class SignerEmailField(forms.EmailField):
@@ -50,20 +43,6 @@ class SignerEmailField(forms.EmailField):
                     ),
                     "disposable",
                 )
-
-
-class DescribedFieldsMixin:
-    """Point each field with an error at its message (and hint), as screen readers need."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_error"]
-                if bound.help_text:
-                    described.insert(0, f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
 
 
 EMAIL_ERRORS = {
@@ -100,8 +79,8 @@ def consume(token: str) -> bool:
         return True
 
 
-class SignForm(DescribedFieldsMixin, forms.Form):
-    name = SignerTextField(
+class SignForm(forms.Form):
+    name = PlainTextField(
         label=_("Full name"),
         max_length=Signature._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
@@ -125,7 +104,7 @@ class SignForm(DescribedFieldsMixin, forms.Form):
     signing_as = forms.ChoiceField(
         label=_("I am signing"), widget=forms.RadioSelect, initial=INDIVIDUAL, required=False
     )
-    public_role = SignerTextField(
+    public_role = PlainTextField(
         label=_("Public role (optional)"),
         max_length=Signature._meta.get_field("public_role").max_length,
         required=False,
@@ -254,7 +233,7 @@ class SignForm(DescribedFieldsMixin, forms.Form):
         return Signature.Hold.NONE
 
 
-class ResendForm(DescribedFieldsMixin, forms.Form):
+class ResendForm(forms.Form):
     email = SignerEmailField(
         label=_("Email address"),
         error_messages=EMAIL_ERRORS,

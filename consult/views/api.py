@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consult.emails import absolute
 from consult.embeds import statement_document, statement_documents
+from consult.links import absolute
 from consult.models import Statement
 from consult.openapi import openapi_document
 from consult.outcomes import outcome_documents

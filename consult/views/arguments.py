@@ -8,7 +8,6 @@ small script that enhances its form, and redirects back for everyone else.
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consult.forms.arguments import ArgumentForm, EndorseForm, PositionForm, ReportForm
 from consult.models import Argument, ArgumentReport, Consultation, Position, Side
-from consult.ratelimits import is_limited
+from consult.views.limits import TOO_MANY, over_limit, rate_limited, with_retry_after
 from consult.views.pages import get_public_consultation, get_published_argument
 
 
@@ -64,19 +63,6 @@ def verified_user_required(view: Callable) -> Callable:
     return wrapper
 
 
-def rate_limited(scope: str) -> Callable:
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method == "POST" and is_limited(request, scope, settings.FORM_RATE_LIMIT):
-                return refuse(request, _("You have done that too often. Please wait a while."), 429)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def get_open_consultation(slug: str) -> Consultation:
     """Taking part (arguing, endorsing, positions) is for open consultations only."""
     return get_object_or_404(Consultation.objects.open(), slug=slug)
@@ -87,13 +73,13 @@ def get_open_consultation(slug: str) -> Consultation:
 def submit_argument(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_open_consultation(slug)
     form_options = {"consultation": consultation, "author": request.user}
-    status = 200
+    limited = False
     if request.method == "POST":
         form = ArgumentForm(request.POST, **form_options)
-        if is_limited(request, "argument", settings.FORM_RATE_LIMIT):
+        limited = over_limit(request, "argument", "FORM_RATE_LIMIT")
+        if limited:
             form.is_valid()  # Keeps what they typed on the page.
-            form.add_error(None, _("You have submitted too many arguments recently. Please wait a while."))
-            status = 429
+            form.add_error(None, TOO_MANY)
         elif form.is_valid():
             form.save()
             messages.success(request, _("Thank you. Your argument is awaiting moderation."))
@@ -101,7 +87,10 @@ def submit_argument(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = ArgumentForm(initial=answer_initial(request, consultation), **form_options)
     context = {"consultation": consultation, "form": form}
-    return render(request, "consult/argument_form.html", context, status=status)
+    if limited:
+        response = render(request, "consult/argument_form.html", context, status=429)
+        return with_retry_after(response, "FORM_RATE_LIMIT")
+    return render(request, "consult/argument_form.html", context)
 
 
 def answer_initial(request: HttpRequest, consultation: Consultation) -> dict:
@@ -171,12 +160,12 @@ def report_argument(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if ArgumentReport.objects.filter(argument=argument, reporter=request.user).exists():
         return render(request, "consult/report_done.html", {**context, "already": True})
     form = ReportForm(request.POST or None, instance=ArgumentReport(argument=argument, reporter=request.user))
-    status = 200
+    limited = False
     if request.method == "POST":
-        if is_limited(request, "report", settings.FORM_RATE_LIMIT):
-            form.is_valid()
-            form.add_error(None, _("You have sent too many reports recently. Please wait a while."))
-            status = 429
+        limited = over_limit(request, "report", "FORM_RATE_LIMIT")
+        if limited:
+            form.is_valid()  # Keeps what they typed on the page.
+            form.add_error(None, TOO_MANY)
         elif form.is_valid():
             try:
                 with transaction.atomic():
@@ -184,7 +173,10 @@ def report_argument(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             except IntegrityError:  # A second tab sent the same report a moment earlier.
                 pass
             return render(request, "consult/report_done.html", context)
-    return render(request, "consult/report_form.html", {**context, "form": form}, status=status)
+    if limited:
+        response = render(request, "consult/report_form.html", {**context, "form": form}, status=429)
+        return with_retry_after(response, "FORM_RATE_LIMIT")
+    return render(request, "consult/report_form.html", {**context, "form": form})
 
 
 @login_required

@@ -29,8 +29,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from consult import languages
-from consult.emails import absolute
 from consult.embeds import statement_document
+from consult.links import absolute
 from consult.models import StatementSlug
 from consult.models.languages import WELSH
 from consult.views import former_slugs
@@ -262,7 +262,7 @@ def oembed(request: HttpRequest) -> HttpResponse:
             "version": "1.0",
             "title": document["title"],
             "provider_name": "Consult",
-            "provider_url": settings.SITE_URL + "/",
+            "provider_url": absolute("/"),
             "cache_age": OEMBED_CACHE_AGE,
             "html": iframe_html(document, width, height, compact, language),
             "width": width,

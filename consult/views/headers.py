@@ -1,9 +1,9 @@
 """Response headers for the public, cookie-free endpoints: the API, the embeds and oEmbed (and the
 reading pages, see consult/views/reading.py).
 
-A CDN in front of the site may keep these responses for CACHE_SECONDS, serve them while
-refreshing for twice that, and serve them stale for five times that when the site is failing
-(the N, 2N, 5N of the UK petitions site). A strong ETag over the body lets every client and
+A CDN in front of the site may keep these responses for PUBLIC_RESPONSE_SECONDS, serve them while
+refreshing for twice that, and serve them stale for five times that when the site is failing, so
+a slow or failing site still answers readers. A strong ETag over the body lets every client and
 CDN revalidate with a 304 instead of a full body.
 """
 
@@ -14,7 +14,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-CACHE_SECONDS = 10
+PUBLIC_RESPONSE_SECONDS = 10
 
 View = Callable[..., HttpResponse]
 
@@ -30,7 +30,7 @@ def cache_publicly(response: HttpResponse, max_age: int) -> None:
     )
 
 
-def public_cache(max_age: int = CACHE_SECONDS) -> Callable[[View], View]:
+def public_cache(max_age: int = PUBLIC_RESPONSE_SECONDS) -> Callable[[View], View]:
     """Mark a response publicly cacheable, give it a strong ETag and answer If-None-Match with 304."""
 
     def decorator(view: View) -> View:

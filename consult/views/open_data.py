@@ -8,7 +8,6 @@ These views never touch the session, the user or the CSRF token, so they set no 
 import csv
 import io
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from consult import charts
 from consult.exports import neutralise
 from consult.history import statement_hours
+from consult.links import absolute
 from consult.models import ArgumentSource, Consultation, Statement
 from consult.outcomes import outcome_document
 from consult.postcodes import nation_of_area
@@ -31,7 +31,7 @@ LICENCE = {
 }
 METHODS = ["GET", "HEAD", "OPTIONS"]
 # The history changes at most once a minute or so; a minute's caching takes the load off the site.
-CACHE_SECONDS = 60
+OPEN_DATA_SECONDS = 60
 
 
 def not_found(detail: str) -> JsonResponse:
@@ -65,7 +65,7 @@ def document_header(statement: Statement) -> dict:
     return {
         "statement": statement.slug,
         "title": statement.title,
-        "url": settings.SITE_URL + statement.get_absolute_url(),
+        "url": absolute(statement.get_absolute_url()),
         "licence": LICENCE,
         # What changed after people signed, with the reasons: the record of what they signed.
         "corrections": statement.published_corrections(),
@@ -76,7 +76,7 @@ def document_header(statement: Statement) -> dict:
 
 @require_http_methods(METHODS)
 @open_cors
-@public_cache(CACHE_SECONDS)
+@public_cache(OPEN_DATA_SECONDS)
 @follow_former_slug
 def history_json(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
@@ -87,7 +87,7 @@ def history_json(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(METHODS)
 @open_cors
-@public_cache(CACHE_SECONDS)
+@public_cache(OPEN_DATA_SECONDS)
 @follow_former_slug
 def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
@@ -100,7 +100,7 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(METHODS)
 @open_cors
-@public_cache(CACHE_SECONDS)
+@public_cache(OPEN_DATA_SECONDS)
 @follow_former_slug
 def counts_json(request: HttpRequest, slug: str) -> HttpResponse:
     statement = public_statement(slug)
@@ -148,7 +148,7 @@ def argument_document(argument) -> dict:
         "made_by": str(argument.made_by),
         "answers": argument.answers_id,
         "published_at": argument.published_at.isoformat() if argument.published_at else None,
-        "url": settings.SITE_URL + argument.get_absolute_url(),
+        "url": absolute(argument.get_absolute_url()),
     }
 
 
@@ -158,7 +158,7 @@ def public_consultation(slug: str) -> Consultation | None:
 
 @require_http_methods(METHODS)
 @open_cors
-@public_cache(CACHE_SECONDS)
+@public_cache(OPEN_DATA_SECONDS)
 def arguments_json(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(slug)
     if consultation is None:
@@ -166,7 +166,7 @@ def arguments_json(request: HttpRequest, slug: str) -> HttpResponse:
     document = {
         "consultation": consultation.slug,
         "title": consultation.title,
-        "url": settings.SITE_URL + consultation.get_absolute_url(),
+        "url": absolute(consultation.get_absolute_url()),
         "licence": LICENCE,
         "arguments": [argument_document(argument) for argument in published_arguments(consultation)],
     }
@@ -179,7 +179,7 @@ ARGUMENT_COLUMNS += ["endorsements_from_other_side", "made_by", "answers", "publ
 
 @require_http_methods(METHODS)
 @open_cors
-@public_cache(CACHE_SECONDS)
+@public_cache(OPEN_DATA_SECONDS)
 def arguments_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The same as arguments.json, one row per argument; sources as "title <url>" lines in one cell."""
     consultation = public_consultation(slug)

@@ -15,10 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consult.forms.organisations import AddMemberForm, OrganisationForm, ReasonForm, StatementProposalForm
 from consult.models import Membership, Organisation, Signature, Statement
-from consult.ratelimits import is_limited
-
-# Adding members by email could be used to probe which addresses have accounts: keep it slow.
-ADD_MEMBER_RATE = "20/h"
+from consult.views.limits import rate_limited
 
 
 def verified_email_required(view: Callable) -> Callable:
@@ -98,15 +95,13 @@ def register_organisation(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @verified_email_required
+@rate_limited("add_member", "ADD_MEMBER_RATE_LIMIT")
 def add_member(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_administered_organisation(request.user, slug)
     if request.method == "GET":
         # The form's error page is shown at this address, and its language switcher links here.
         return redirect("my_organisations")
     form = AddMemberForm(request.POST, organisation=organisation)
-    if is_limited(request, "add_member", ADD_MEMBER_RATE):
-        form.add_error(None, _("You have added many members in a short time. Please try again later."))
-        return render_my_organisations(request, failed_form=form)
     if not form.is_valid():
         return render_my_organisations(request, failed_form=form)
     form.save()

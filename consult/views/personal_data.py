@@ -1,6 +1,5 @@
 """A signer's copy of their data and its erasure, by a manage link or from their account."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.views import get_own_signature
 from consult import personal_data
 from consult.models import Signature
-from consult.ratelimits import is_limited
+from consult.views.limits import rate_limited
 from consult.views.signing import get_manage_token
 
 
@@ -30,8 +29,6 @@ def data_download(signature: Signature) -> HttpResponse:
 def erase_or_confirm(request: HttpRequest, signature: Signature, cancel_url: str) -> HttpResponse:
     """GET asks first; only the POST erases, so a link opened by a mail scanner erases nothing."""
     if request.method == "POST":
-        if is_limited(request, "erase", settings.FORM_RATE_LIMIT):
-            return render(request, "consult/sign/too_many.html", status=429)
         personal_data.erase_for(signature)
         return redirect("signature_erased")
     signatures = Signature.objects.of_person(signature).select_related("statement")
@@ -55,6 +52,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@rate_limited("erase")
 def erase(request: HttpRequest, token: str) -> HttpResponse:
     signature = get_unerased_signature(request, token)
     if signature is None:
@@ -77,5 +75,6 @@ def account_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @login_required
+@rate_limited("erase")
 def account_erase(request: HttpRequest, pk: int) -> HttpResponse:
     return erase_or_confirm(request, get_own_signature(request.user, pk), cancel_url=reverse("my_signatures"))

@@ -1,8 +1,6 @@
 """The signer's path: sign, check your email, confirm, thank you, manage or withdraw."""
 
 import logging
-from collections.abc import Callable
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,26 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consult import abuse, languages, signing
 from consult.addresses import normalise_email
 from consult.forms.signing import ListingForm, ResendForm, SignForm, UpdatesForm
+from consult.links import absolute
 from consult.models import ConsentEvent, Signature, SignatureToken, Statement
 from consult.models.signing import token_digest
-from consult.ratelimits import client_ip, ip_hash, is_limited, is_over
+from consult.ratelimits import client_ip, ip_hash
 from consult.views import pages
+from consult.views.limits import over_limit, rate_limited, too_many
 
 logger = logging.getLogger(__name__)
-# A double click or a mail scanner uses a link a few times; nothing needs more.
-CONFIRM_RATE_LIMIT = "10/h"
-
-
-def limited_by_form_rate(view: Callable) -> Callable:
-    """Refuse POSTs over FORM_RATE_LIMIT for this client with a clear page (never a 500)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST" and is_limited(request, "form", settings.FORM_RATE_LIMIT):
-            return render(request, "consult/sign/too_many.html", status=429)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def get_manage_token(request: HttpRequest, raw: str) -> SignatureToken:
@@ -59,10 +45,6 @@ def may_manage(request: HttpRequest, signature: Signature) -> bool:
         return True
     user = request.user
     return user.is_authenticated and Signature.objects.of_person(user).filter(pk=signature.pk).exists()
-
-
-def statement_url(statement: Statement) -> str:
-    return f"{settings.SITE_URL}{statement.get_absolute_url()}"
 
 
 # The address a signer typed, kept in a signed cookie for the "check your email" page only: a
@@ -117,8 +99,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return check_email_redirect(statement, form.cleaned_data.get("email", ""))
     # Only valid forms count towards the flood limit: typing mistakes behind a shared address
     # use none of it. Everything finer (the signing rules) is judged off the request.
-    if is_limited(request, "sign", settings.SIGN_RATE_LIMIT):
-        return render(request, "consult/sign/too_many.html", status=429)
+    if over_limit(request, "sign", "SIGN_RATE_LIMIT"):
+        return too_many(request, "SIGN_RATE_LIMIT")
     ip = client_ip(request)
     signals = {"dwell_seconds": form.dwell_seconds(), "address_range": abuse.address_range(ip)}
     fields = form.signature_fields() | signals
@@ -181,21 +163,14 @@ def confirmable(token: SignatureToken | None) -> bool:
     )
 
 
-def limited_per_token(view: Callable) -> Callable:
-    """Refuse POSTs over CONFIRM_RATE_LIMIT for one link. A link is unguessable, so the limit is
-    per link, not per client: a whole office confirming through one address is never refused."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        if request.method == "POST" and is_over("confirm", token_digest(token), CONFIRM_RATE_LIMIT):
-            return render(request, "consult/sign/too_many.html", status=429)
-        return view(request, token)
-
-    return wrapper
+def by_link(request: HttpRequest, token: str) -> str:
+    """A link is unguessable, so its limit is per link, not per client: a whole office
+    confirming through one address is never refused."""
+    return token_digest(token)
 
 
 @require_http_methods(["GET", "POST"])
-@limited_per_token
+@rate_limited("confirm", "CONFIRM_RATE_LIMIT", key=by_link)
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows one button; only its POST confirms, so mail scanners following links sign nobody."""
     if request.method == "GET":
@@ -232,7 +207,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
         "statement": statement,
         "counts": counts,
         "next_milestone": statement.next_milestone(counts.total),
-        "share_url": statement_url(statement),
+        "share_url": absolute(statement.get_absolute_url()),
         "manage_url": reverse("signature_manage", args=[token]),
     }
     return render(request, "consult/sign/thanks.html", context)
@@ -305,7 +280,7 @@ def change_listing(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@limited_by_form_rate
+@rate_limited("form")
 def resend(request: HttpRequest) -> HttpResponse:
     """A new confirmation link for pending signatures; the answer never says whether there were any."""
     form = ResendForm(request.POST or None)

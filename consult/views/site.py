@@ -5,12 +5,11 @@ import datetime
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from consult import languages
 from consult.forms.feedback import FeedbackForm, local_path
-from consult.ratelimits import is_limited
+from consult.views.limits import TOO_MANY, over_limit, with_retry_after
 
 # When the accessibility statement was written and last checked against the site.
 ACCESSIBILITY_PREPARED = datetime.date(2026, 12, 1)
@@ -54,11 +53,9 @@ def feedback(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = FeedbackForm(request.POST)
-        if is_limited(request, "feedback", settings.FEEDBACK_RATE_LIMIT):
+        if over_limit(request, "feedback", "FEEDBACK_RATE_LIMIT"):
             form.is_valid()  # Keeps what they typed on the page.
-            form.add_error(
-                None, _("You have sent a lot of feedback recently. Please wait an hour and try again.")
-            )
+            form.add_error(None, TOO_MANY)
             status = 429
         elif form.is_valid():
             form.instance.language = languages.current()
@@ -68,7 +65,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = FeedbackForm(initial={"page": local_path(request.GET.get("from", ""))})
-    return render(request, "consult/site/feedback.html", {"form": form}, status=status)
+    response = render(request, "consult/site/feedback.html", {"form": form}, status=status)
+    return with_retry_after(response, "FEEDBACK_RATE_LIMIT") if status == 429 else response
 
 
 @require_safe

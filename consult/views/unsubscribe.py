@@ -1,6 +1,5 @@
 """Unsubscribing from update emails: one click, no account, no cookie, links that never expire."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -8,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from consult.emails import signature_for_unsubscribe
 from consult.models import ConsentEvent, Signature
-from consult.ratelimits import is_limited
+from consult.views.limits import over_limit, too_many
 
 
 def unsubscribe_everywhere(signature: Signature) -> int:
@@ -20,15 +19,16 @@ def unsubscribe_everywhere(signature: Signature) -> int:
 
 
 # The signed token in the URL is the credential: mail clients POST here without cookies or a
-# CSRF token (RFC 8058 one-click unsubscribe), so CSRF protection cannot apply.
+# CSRF token (the standard one-click unsubscribe), so CSRF protection cannot apply.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     signature = signature_for_unsubscribe(token)
     if signature is None:
         # Only bad links count against the rate limit: a valid one always works.
-        status = 429 if is_limited(request, "unsubscribe", settings.FORM_RATE_LIMIT) else 404
-        return render(request, "consult/unsubscribe_invalid.html", status=status)
+        if over_limit(request, "unsubscribe", "FORM_RATE_LIMIT"):
+            return too_many(request, "FORM_RATE_LIMIT")
+        return render(request, "consult/unsubscribe_invalid.html", status=404)
     if request.method == "GET":
         return render(request, "consult/unsubscribe.html", {"signature": signature, "token": token})
     if request.POST.get("scope") == "all":

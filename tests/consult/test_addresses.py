@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 
 from consult.addresses import (
     check_deliverable,
-    clean_text,
     is_disposable,
     normalise_email,
     normalise_postcode,
@@ -80,7 +79,3 @@ def test_uk_postcodes_are_normalised(typed, expected):
 def test_anything_else_is_not_a_postcode(typed):
     with pytest.raises(ValidationError):
         normalise_postcode(typed)
-
-
-def test_invisible_characters_are_dropped_from_names():
-    assert clean_text("Ali\u200bce \u202eEvil\u202c  Smith\x00") == "Alice Evil Smith"

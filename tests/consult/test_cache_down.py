@@ -15,7 +15,7 @@ def cache_down(settings):
     """A Redis cache on a port where nothing listens: every cache call fails at once."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "consult.cache.RedisCache",
+            "BACKEND": "consult.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
         }
     }

@@ -31,6 +31,6 @@ def test_once_due_one_request_rebuilds_while_the_others_get_the_previous_value(b
 
 def test_with_the_cache_down_every_request_builds(builds, settings):
     settings.CACHES = {
-        "default": {"BACKEND": "consult.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+        "default": {"BACKEND": "consult.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
     }
     assert [caching.remembered("k", 5, builds) for _ in range(2)] == [1, 2]

@@ -196,7 +196,7 @@ def test_hostile_title_and_text_are_stored_as_text_and_shown_inert(
 ):
     script = "<script>alert(1)</script>"
     propose(
-        member_client, organisation, consultation, title=script + "\u202e", text=script + "\x00\n\u200bend"
+        member_client, organisation, consultation, title=script + "\u202e", text=script + "\x07\n\u200bend"
     )
     statement = Statement.objects.get()
     assert statement.title == script

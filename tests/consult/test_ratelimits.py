@@ -1,11 +1,16 @@
+import json
 import os
 import time
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import translation
 
-from consult.ratelimits import client_ip, ip_hash, is_limited, parse_rate
+from config.checks import check_rates
+from consult.ratelimits import client_ip, ip_hash, is_limited, parse_rate, seconds_left
+from consult.views.limits import by_client, rate_limited
 from tests.services import require
 
 
@@ -53,7 +58,7 @@ def test_a_broken_cache_lets_requests_through_instead_of_failing(settings):
     # A port where nothing listens: every cache call fails at once.
     settings.CACHES = {
         "default": {
-            "BACKEND": "consult.cache.RedisCache",
+            "BACKEND": "consult.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
@@ -65,7 +70,7 @@ def test_redis_counts_each_hit_and_forgets_the_window_when_it_expires(settings):
     """The production cache counts hits in one round trip; the count expires with its window."""
     redis_url = os.environ.get("REDIS_URL", "")
     require(redis_url.startswith("redis://"), "needs Redis as the cache (REDIS_URL=redis://...)")
-    settings.CACHES = {"default": {"BACKEND": "consult.cache.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {"default": {"BACKEND": "consult.redis_cache.RedisCache", "LOCATION": redis_url}}
     key = f"ratelimit-test:{time.time_ns()}"
     assert [cache.hit(key, 1) for _ in range(3)] == [1, 2, 3]
     assert cache.get(key) == 3
@@ -73,3 +78,71 @@ def test_redis_counts_each_hit_and_forgets_the_window_when_it_expires(settings):
     assert cache.hit(key, 1) == 1
     request, scope = request_from("192.0.2.77"), f"test{time.time_ns()}"
     assert [is_limited(request, scope, "2/m") for _ in range(3)] == [False, False, True]
+
+
+# One decorator, one answer (consult/views/limits.py)
+
+
+def limited_view(setting: str = "FORM_RATE_LIMIT", key=by_client):
+    @rate_limited("test", setting, key=key)
+    def view(request, *args, **kwargs):
+        return HttpResponse("done")
+
+    return view
+
+
+def test_the_decorator_counts_posts_only_and_answers_429_with_retry_after(settings, db):
+    settings.FORM_RATE_LIMIT = "2/m"
+    view = limited_view()
+    for _ in range(5):
+        assert view(RequestFactory().get("/", REMOTE_ADDR="192.0.2.5")).status_code == 200
+    statuses = [view(request_from("192.0.2.5")).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = view(request_from("192.0.2.5"))
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert "Too many attempts" in refused.content.decode()
+    assert view(request_from("192.0.2.6")).status_code == 200
+
+
+def test_the_decorator_reads_the_setting_at_each_request(settings, db):
+    view = limited_view("ADD_MEMBER_RATE_LIMIT")
+    settings.ADD_MEMBER_RATE_LIMIT = "1/h"
+    assert [view(request_from("192.0.2.7")).status_code for _ in range(2)] == [200, 429]
+    settings.ADD_MEMBER_RATE_LIMIT = "5/h"
+    assert view(request_from("192.0.2.7")).status_code == 200
+
+
+def test_a_key_function_gets_the_views_arguments(settings, db):
+    settings.FORM_RATE_LIMIT = "1/h"
+    view = limited_view(key=lambda request, token: token)
+    assert view(request_from("192.0.2.8"), token="a").status_code == 200
+    assert view(request_from("192.0.2.8"), token="a").status_code == 429
+    # Another link from the same client has a count of its own.
+    assert view(request_from("192.0.2.8"), token="b").status_code == 200
+
+
+def test_scripts_get_json_with_the_same_status_and_header(settings, db):
+    settings.FORM_RATE_LIMIT = "0/h"
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.9", HTTP_ACCEPT="application/json")
+    response = limited_view()(request)
+    assert response.status_code == 429 and response["Retry-After"]
+    assert "too often" in json.loads(response.content)["error"]
+
+
+def test_the_page_is_welsh_for_welsh_readers(settings, db):
+    settings.FORM_RATE_LIMIT = "0/h"
+    with translation.override("cy"):
+        body = limited_view()(request_from("192.0.2.10")).content.decode()
+    assert "Too many attempts" not in body and "You can try again" not in body
+
+
+@pytest.mark.parametrize("rate", ["1/h", "5/m", "10/5m", "3/90s", "2/d"])
+def test_seconds_left_is_within_the_window(rate):
+    assert 0 < seconds_left(rate) <= parse_rate(rate)[1]
+
+
+@pytest.mark.parametrize("variable", ["CONFIRM_RATE_LIMIT", "ADD_MEMBER_RATE_LIMIT"])
+def test_every_limit_is_a_setting_checked_at_start(settings, variable):
+    setattr(settings, variable, "twenty an hour")
+    messages = [message for message in check_rates() if message.msg.startswith(variable)]
+    assert messages and messages[0].id == "config.E001"

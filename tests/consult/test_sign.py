@@ -148,7 +148,7 @@ def test_hostile_input_gets_an_error_never_a_500(sign, field, value):
 
 
 def test_html_and_invisible_characters_are_stored_inert(client, sign, statement):
-    sign(name="<script>alert(1)</script>\u202e Jo\u200b\x00", show_name="on")
+    sign(name="<script>alert(1)</script>\u202e Jo\u200b\x07", show_name="on")
     signature = Signature.objects.get()
     assert signature.name == "<script>alert(1)</script> Jo"
     signature.confirm()

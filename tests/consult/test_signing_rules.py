@@ -159,7 +159,7 @@ def test_the_rules_are_read_from_the_cache_and_a_change_is_seen_at_once(moderato
 def test_with_the_cache_down_the_rules_come_from_the_database(moderator, settings):
     change_rules(moderator, {"sustained_limit": "3/5m"}, "Tighter")
     settings.CACHES = {
-        "default": {"BACKEND": "consult.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+        "default": {"BACKEND": "consult.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
     }
     assert signing_rules.current().sustained_limit == "3/5m"
 

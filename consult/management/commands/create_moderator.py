@@ -20,8 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from consult import emails
 from consult.addresses import check_deliverable
+from consult.links import absolute
 from consult.roles import MODERATORS, SIGNER_DATA
 
 MAX_EMAIL_LENGTH = User._meta.get_field("email").max_length or 254
@@ -91,6 +91,6 @@ class Command(BaseCommand):
         if link_sent:
             self.stdout.write(f"A link to choose a password is queued in the outbox for {user.email}.")
         else:
-            reset = emails.absolute(reverse("account_reset_password"))
+            reset = absolute(reverse("account_reset_password"))
             self.stdout.write(f"They keep their password; a forgotten one is reset at {reset}")
         self.stdout.write("At their first visit to the admin they set up two-factor authentication.")
