@@ -25,7 +25,8 @@ DISPLAY_NAME_LENGTH = User._meta.get_field("display_name").max_length or 80
 INVISIBLE = dict.fromkeys(
     map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff")
 )
-# Control characters, and lone surrogates (no character at all: the database refuses them).
+# Control characters (line breaks become spaces), and lone surrogates (no character at all: the
+# database refuses them).
 DROPPED_CATEGORIES = {"Cc", "Cs"}
 
 
@@ -34,7 +35,7 @@ def normalise_name(value: str) -> str:
     kept = "".join(
         character
         for character in value.translate(INVISIBLE)
-        if unicodedata.category(character) not in DROPPED_CATEGORIES
+        if character.isspace() or unicodedata.category(character) not in DROPPED_CATEGORIES
     )
     return " ".join(unicodedata.normalize("NFC", kept).split())
 

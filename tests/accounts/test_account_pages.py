@@ -1,0 +1,135 @@
+"""allauth's pages in the site's words and markup, in English and Welsh: labels without colons,
+hints instead of placeholders, one name for logging in, and a form's errors summarised first."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LABEL = re.compile(r"<label[^>]*>(.*?)</label>", re.S)
+# allauth's own names for logging in and out, and its title-case labels: none may show.
+ALLAUTH_WORDING = re.compile(
+    r"Sign In|Sign Up|Signup|Sign Out|sign in|sign up|Remember Me|Password \(again\)"
+)
+# The pages with a form, each with values that bring it back with errors.
+FORMS = {
+    "account_login": {"login": "nobody@example.org", "password": "wrong"},
+    "account_signup": {"email": "not an email", "password1": "x", "password2": "y"},
+    "account_reset_password": {"email": "not an email"},
+    "account_change_password": {"oldpassword": "wrong", "password1": "x", "password2": "y"},
+    "account_email": {"email": "not an email", "action_add": ""},
+    "account_name": {"display_name": "https://example.org/"},
+}
+LOGGED_IN = {"account_change_password", "account_email", "account_name", "account_logout"}
+PAGES = [*FORMS, "account_logout", "account_reset_password_done", "account_email_verification_sent"]
+ERROR_TITLE = {"en": "Error: ", "cy": "Gwall: "}
+
+
+def main_of(html: str) -> str:
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def title_of(html: str) -> str:
+    return " ".join(re.search(r"<title>(.*?)</title>", html, re.S).group(1).split())
+
+
+def address(name: str, language: str) -> str:
+    with translation.override(language):
+        return reverse(name)
+
+
+@pytest.fixture
+def reader(client, name):
+    if name in LOGGED_IN:
+        client.force_login(UserFactory(verified=True))
+    return client
+
+
+class Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.ids.update(value for key, value in attrs if key == "id")
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("name", PAGES)
+def test_labels_have_no_colon_and_fields_no_placeholder(reader, name, language):
+    response = reader.get(address(name, language))
+    assert response.status_code == 200
+    main = main_of(response.content.decode())
+    assert "placeholder=" not in main
+    labels = [" ".join(re.sub(r"<[^>]+>", "", label).split()) for label in LABEL.findall(main)]
+    assert all(label and not label.endswith(":") for label in labels), labels
+    assert not ALLAUTH_WORDING.search(main)
+    assert 'class="error-summary' not in main
+    assert not title_of(response.content.decode()).startswith(ERROR_TITLE[language])
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("name", FORMS)
+def test_a_form_with_errors_leads_with_a_summary_linking_to_its_fields(reader, name, language):
+    response = reader.post(address(name, language), FORMS[name])
+    assert response.status_code in (200, 400)
+    html = response.content.decode()
+    assert title_of(html).startswith(ERROR_TITLE[language])
+    main = main_of(html)
+    # The summary comes first, before the heading, and the page's script moves the focus to it.
+    assert main.index('class="error-summary"') < main.index("<h1")
+    assert 'tabindex="-1"' in main.split('class="error-summary"', 1)[1].split(">", 1)[0]
+    assert "/static/js/error-summary.js" in html
+    ids = Ids()
+    ids.feed(html)
+    summary = main.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    targets = re.findall(r'<a href="#([^"]+)">', summary)
+    assert targets and all(target in ids.ids for target in targets)
+    assert "placeholder=" not in main
+
+
+def test_the_pages_say_log_in_and_create_an_account_as_the_header_does(client):
+    login = main_of(client.get(reverse("account_login")).content.decode())
+    assert "<h1>Log in</h1>" in login and '<button type="submit">Log in</button>' in login
+    assert f'<a href="{reverse("account_signup")}">create an account</a>' in login
+    signup = main_of(client.get(reverse("account_signup")).content.decode())
+    assert "<h1>Create an account</h1>" in signup
+    assert '<button type="submit">Create an account</button>' in signup
+    assert '<label for="id_remember">' not in signup
+
+
+def test_the_login_form_labels_say_what_to_enter(client):
+    main = main_of(client.get(reverse("account_login")).content.decode())
+    assert '<label for="id_login">Email address</label>' in main
+    assert '<label for="id_remember">Remember me</label>' in main
+
+
+def test_the_welsh_pages_use_the_welsh_for_log_in(client):
+    login = main_of(client.get(address("account_login", "cy")).content.decode())
+    assert "<h1>Mewngofnodi</h1>" in login and "<label" in login
+    signup = main_of(client.get(address("account_signup", "cy")).content.decode())
+    assert "<h1>Creu cyfrif</h1>" in signup
+    assert "Eich enw (dewisol)" in signup
+
+
+def test_the_sign_up_name_is_optional_and_explained(client):
+    main = main_of(client.get(reverse("account_signup")).content.decode())
+    assert '<label for="id_display_name">Your name (optional)</label>' in main
+    field = re.search(r"<input[^>]*id=\"id_display_name\"[^>]*>", main).group(0)
+    assert "required" not in field and 'aria-describedby="id_display_name_helptext"' in field
+    assert 'id="id_display_name_helptext"' in main
+
+
+def test_logging_in_and_out_say_so_in_the_sites_words(client, user):
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "a-long-test-password"}, follow=True
+    )
+    assert "You are logged in." in response.content.decode()
+    response = client.post(reverse("account_logout"), follow=True)
+    assert "You are logged out." in response.content.decode()
