@@ -133,3 +133,18 @@ def test_logging_in_and_out_say_so_in_the_sites_words(client, user):
     assert "You are logged in." in response.content.decode()
     response = client.post(reverse("account_logout"), follow=True)
     assert "You are logged out." in response.content.decode()
+
+
+def test_the_email_page_lists_each_address_and_acts_on_the_chosen_one(client, user):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email="second@example.org", verified=True)
+    client.force_login(user)
+    main = main_of(client.get(reverse("account_email")).content.decode())
+    assert "<legend>Your email addresses</legend>" in main
+    assert main.count('type="radio" name="email"') == 2
+    assert "main address" in main and "not confirmed" not in main
+    client.post(reverse("account_email"), {"email": "second@example.org", "action_primary": ""})
+    assert EmailAddress.objects.get(primary=True, user=user).email == "second@example.org"
+    client.post(reverse("account_email"), {"email": user.email, "action_remove": ""})
+    assert not EmailAddress.objects.filter(email=user.email).exists()
