@@ -148,3 +148,23 @@ def test_the_email_page_lists_each_address_and_acts_on_the_chosen_one(client, us
     assert EmailAddress.objects.get(primary=True, user=user).email == "second@example.org"
     client.post(reverse("account_email"), {"email": user.email, "action_remove": ""})
     assert not EmailAddress.objects.filter(email=user.email).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_second_step_of_logging_in_says_log_in_and_summarises_a_wrong_code(client, language):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    superuser = UserFactory(is_staff=True, is_superuser=True, verified=True)
+    TOTP.activate(superuser, generate_totp_secret())
+    response = client.post(
+        address("account_login", language),
+        {"login": superuser.email, "password": "a-long-test-password"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == address("mfa_authenticate", language)
+    assert title_of(html).startswith("Log in" if language == "en" else "Mewngofnodi")
+    assert "placeholder=" not in main_of(html) and not ALLAUTH_WORDING.search(main_of(html))
+    wrong = client.post(address("mfa_authenticate", language), {"code": "000000"}).content.decode()
+    assert title_of(wrong).startswith(ERROR_TITLE[language])
+    assert 'class="error-summary"' in main_of(wrong)
