@@ -168,3 +168,24 @@ def test_the_second_step_of_logging_in_says_log_in_and_summarises_a_wrong_code(c
     wrong = client.post(address("mfa_authenticate", language), {"code": "000000"}).content.decode()
     assert title_of(wrong).startswith(ERROR_TITLE[language])
     assert 'class="error-summary"' in main_of(wrong)
+
+
+def test_every_form_page_in_the_account_layout_has_one_error_summary():
+    """The layout summarises a page's `form`: a page that also drew its own would have two."""
+    from django.test import Client
+
+    from tests.pages import PAGES, Demo
+    from tests.test_html_validity import submit_invalid
+
+    demo = Demo()
+    reader = Client()
+    reader.force_login(demo.reader)
+    counts = {}
+    for page in PAGES:
+        if page.invalid is not None:
+            client = reader if page.login else Client()
+            html = submit_invalid(client, page.url(demo), page.invalid_values(demo)).content.decode()
+            counts[page.name] = html.count('class="error-summary"')
+    assert counts["organisation registration, error"] == 1
+    assert counts["statement proposal form, error"] == 1
+    assert set(counts.values()) == {1}, counts
