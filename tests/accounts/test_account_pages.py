@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 LABEL = re.compile(r"<label[^>]*>(.*?)</label>", re.S)
 # allauth's own names for logging in and out, and its title-case labels: none may show.
 ALLAUTH_WORDING = re.compile(
-    r"Sign In|Sign Up|Signup|Sign Out|sign in|sign up|Remember Me|Password \(again\)"
+    r"Sign In|Sign Up|Signup|Sign Out|sign in|sign up|Remember Me|Password \(again\)|Two-Factor|Inactive"
 )
 # The pages with a form, each with values that bring it back with errors.
 FORMS = {
@@ -26,8 +26,15 @@ FORMS = {
     "account_email": {"email": "not an email", "action_add": ""},
     "account_name": {"display_name": "https://example.org/"},
 }
-LOGGED_IN = {"account_change_password", "account_email", "account_name", "account_logout"}
-PAGES = [*FORMS, "account_logout", "account_reset_password_done", "account_email_verification_sent"]
+LOGGED_IN = {"account_change_password", "account_email", "account_name", "account_logout", "mfa_index"}
+PAGES = [
+    *FORMS,
+    "account_logout",
+    "account_reset_password_done",
+    "account_email_verification_sent",
+    "account_inactive",
+    "mfa_index",
+]
 ERROR_TITLE = {"en": "Error: ", "cy": "Gwall: "}
 
 
@@ -189,3 +196,19 @@ def test_every_form_page_in_the_account_layout_has_one_error_summary():
     assert counts["organisation registration, error"] == 1
     assert counts["statement proposal form, error"] == 1
     assert set(counts.values()) == {1}, counts
+
+
+def test_the_two_factor_page_says_what_is_on_and_how_to_change_it(client):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    person = UserFactory(is_staff=True, verified=True)
+    client.force_login(person)
+    main = main_of(client.get(reverse("mfa_index")).content.decode())
+    assert "Set up an authenticator app" in main and "No recovery codes set up." in main
+    TOTP.activate(person, generate_totp_secret())
+    RecoveryCodes.activate(person)
+    main = main_of(client.get(reverse("mfa_index")).content.decode())
+    assert "Turn off the authenticator app" in main
+    assert re.search(r"Recovery codes left: \d+ of \d+\.", main)
+    assert reverse("mfa_generate_recovery_codes") in main
