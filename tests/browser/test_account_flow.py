@@ -39,7 +39,7 @@ PASSWORD = "a-long-test-password"
 def assert_errors_focused(page, language: str, size: dict) -> None:
     """The page says it has errors in its title, and its summary has the focus, in sight."""
     assert page.title().startswith(ERROR_TITLE[language])
-    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     summary = page.locator(".error-summary").bounding_box()
     assert summary["y"] < size["height"] and summary["width"] <= size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
