@@ -212,3 +212,21 @@ def test_the_two_factor_page_says_what_is_on_and_how_to_change_it(client):
     assert "Turn off the authenticator app" in main
     assert re.search(r"Recovery codes left: \d+ of \d+\.", main)
     assert reverse("mfa_generate_recovery_codes") in main
+
+
+def test_setting_up_an_authenticator_app_is_in_the_sites_words(client):
+    person = UserFactory(is_staff=True, verified=True)
+    client.post(reverse("account_login"), {"login": person.email, "password": "a-long-test-password"})
+    response = client.get(reverse("mfa_activate_totp"), follow=True)
+    if response.redirect_chain:  # allauth asks for the password again first.
+        response = client.post(
+            response.redirect_chain[-1][0], {"password": "a-long-test-password"}, follow=True
+        )
+    html = response.content.decode()
+    main = main_of(html)
+    assert "<h1>Set up an authenticator app</h1>" in main
+    assert "placeholder=" not in main and not ALLAUTH_WORDING.search(main)
+    assert 'alt="QR code for your authenticator app"' in main
+    wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"}).content.decode()
+    assert title_of(wrong).startswith("Error: Set up an authenticator app")
+    assert main_of(wrong).index('class="error-summary"') < main_of(wrong).index("<h1")
