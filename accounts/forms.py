@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.passwords import PASSWORD_HINT
 from consult import languages, signing
 from consult.models import SignAttempt
 
@@ -73,15 +74,19 @@ class DisplayNameField(forms.CharField):
 
 
 class SiteLabels:
-    """allauth's labels replaced by the site's own, field by field."""
+    """allauth's labels replaced by the site's own, field by field, and its list of password
+    rules by one sentence."""
 
     labels: dict[str, Any] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        fields = self.fields  # type: ignore[attr-defined]
         for name, label in self.labels.items():
-            if name in self.fields:  # type: ignore[attr-defined]
-                self.fields[name].label = label  # type: ignore[attr-defined]
+            if name in fields:
+                fields[name].label = label
+        if "password1" in fields:
+            fields["password1"].help_text = PASSWORD_HINT
 
 
 class LoginForm(SiteLabels, allauth_forms.LoginForm):  # type: ignore[misc]  # allauth is untyped.

@@ -2,6 +2,7 @@
 hints instead of placeholders, one name for logging in, and a form's errors summarised first."""
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -230,3 +231,23 @@ def test_setting_up_an_authenticator_app_is_in_the_sites_words(client):
     wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"}).content.decode()
     assert title_of(wrong).startswith("Error: Set up an authenticator app")
     assert main_of(wrong).index('class="error-summary"') < main_of(wrong).index("<h1")
+
+
+@pytest.mark.parametrize(
+    ("password", "welsh"),
+    [
+        ("1234", "Mae'r cyfrinair hwn yn rhy fyr: defnyddiwch o leiaf 8 nod."),
+        ("48151623424", "Rhifau yn unig yw'r cyfrinair hwn: ychwanegwch lythrennau neu nodau eraill."),
+        ("password123", "Mae'r cyfrinair hwn yn un o'r rhai mwyaf cyffredin: dewiswch un arall."),
+        ("rhian.jones@example", "Mae'r cyfrinair hwn yn rhy debyg i'ch cyfeiriad e-bost."),
+    ],
+)
+def test_the_password_rules_are_explained_and_enforced_in_welsh(client, password, welsh):
+    path = address("account_signup", "cy")
+    page = unescape(main_of(client.get(path).content.decode()))
+    assert "Defnyddiwch o leiaf 8 nod." in page and "Your password" not in page
+    fields = {"email": "rhian.jones@example.org", "password1": password, "password2": password}
+    summary = main_of(client.post(path, fields).content.decode()).split("</ul>", 1)[0]
+    summary = unescape(re.sub(r"<[^>]+>", "", summary))
+    assert welsh in summary
+    assert "password" not in summary.lower()
