@@ -103,3 +103,21 @@ def test_create_an_account_confirm_the_address_and_log_in(
     assert header.locator(".nav-user").inner_text() == "Rhian Jones"
     assert header.get_by_role("link", name=words["log out"]).is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+@pytest.mark.parametrize("name", ["W" * 80, "Ｗ" * 80, "Ada " * 20, "\u202e<b>Ada</b>"])
+def test_a_long_or_hostile_name_fits_a_phone_in_the_header(page, live_server, transactional_db, name):
+    from accounts.forms import normalise_name
+    from tests.factories import UserFactory
+
+    person = UserFactory(display_name=normalise_name(name)[:80], verified=True)
+    page.set_viewport_size(SIZES["phone"])
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_login").fill(person.email)
+    page.locator("#id_password").fill(PASSWORD)
+    submit(page)
+    for path in ["/", "/accounts/name/"]:
+        page.goto(live_server.url + path)
+        assert page.locator("header .nav-user").inner_text() == person.display_name.strip()
+        assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"]["width"]
+    assert page.locator("#id_display_name").input_value() == person.display_name
