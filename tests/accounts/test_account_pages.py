@@ -251,3 +251,25 @@ def test_the_password_rules_are_explained_and_enforced_in_welsh(client, password
     summary = unescape(re.sub(r"<[^>]+>", "", summary))
     assert welsh in summary
     assert "password" not in summary.lower()
+
+
+def test_the_recovery_codes_page_is_in_the_sites_words(rf):
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.template.loader import render_to_string
+
+    request = rf.get(reverse("mfa_view_recovery_codes"))
+    request.user, request.session = UserFactory(is_staff=True, verified=True), SessionStore()
+    codes = ["a1b2c3d4", "e5f6a7b8"]
+    context = {
+        "unused_codes": codes,
+        "total_count": 10,
+        "can_view_codes": True,
+        "can_download_codes": True,
+        "can_generate_codes": True,
+    }
+    main = main_of(render_to_string("mfa/recovery_codes/index.html", context, request=request))
+    assert "<h1>Your recovery codes</h1>" in main and "Recovery Codes" not in main
+    assert '<label for="recovery_codes">Unused codes</label>' in main
+    assert "a1b2c3d4\ne5f6a7b8</textarea>" in main
+    assert "Recovery codes left: 2 of 10." in main
+    assert reverse("mfa_generate_recovery_codes") in main
