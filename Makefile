@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help python-version run test lint format migrate demo worker beat clean bench bench-smoke bench-cluster messages
+.PHONY: help python-version run test lint format migrate demo worker beat clean bench bench-smoke bench-cluster bench-surge messages
 
 help:
 	@echo "make run    - the site with demo content on http://127.0.0.1:$(PORT) (no services needed)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench  - the benchmark on the production shape; report in bench/results/"
 	@echo "make bench-smoke - every benchmark scenario at tiny size (what CI runs)"
 	@echo "make bench-cluster - the production shape as several hosts: 2 web instances, HAProxy, PgBouncer"
+	@echo "make bench-surge - readers and signers through Varnish, with the site stopped for 30 s"
 	@echo "make messages - update the Welsh catalogue from the code (needs gettext), then compile it"
 
 python-version:
@@ -35,7 +36,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-# The development server uses the embedded defaults unless the environment says otherwise.
+# The development server uses the embedded defaults unless the environment says otherwise. Without
+# a broker it also runs beat's periodic tasks in a thread of its own (consult/scheduler.py).
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
@@ -93,6 +95,10 @@ bench-smoke: $(VENV)/.installed-dev
 # B7 alone: two gunicorn instances behind HAProxy, PgBouncer, two workers and beat; see bench/cluster.py.
 bench-cluster: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --only B7 --set signatures=100000 tokens=1000
+
+# B6 alone: readers and signers through Varnish while gunicorn stops for 30 s; see bench/surge.py.
+bench-surge: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run --only B6 --set signatures=100000 tokens=1000
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .coverage htmlcov .pytest_cache .mypy_cache

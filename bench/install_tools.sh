@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian's tools the benchmark drives: wrk (simple GETs), HAProxy (the load balancer of the
-# cluster run) and PgBouncer (its connection pooler). Installs whatever is missing; needs root
+# cluster run), PgBouncer (its connection pooler) and Varnish (the caching proxy of the surge run). Installs whatever is missing; needs root
 # and apt-get, and does nothing when every tool is already there.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+command -v varnishd >/dev/null 2>&1 || [ -x /usr/sbin/varnishd ] || missing+=(varnish)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

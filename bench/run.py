@@ -1,4 +1,4 @@
-"""`make bench` and `make bench-smoke`: start the site's production shape, load data, run B1-B5 and B7.
+"""`make bench` and `make bench-smoke`: start the site's production shape, load data, run B1-B7.
 
     python -m bench.run            # the full run: 1,000,000 signatures, 64 clients, minutes
     python -m bench.run --smoke    # every scenario at tiny size, in seconds each
@@ -8,8 +8,9 @@ production shape: gunicorn, PostgreSQL (its own database, recreated), Redis (its
 and a Celery worker. The smoke run without them uses the embedded defaults: SQLite and tasks run
 in-process. Either way DEBUG is off, mail goes to an SMTP sink on loopback, and everything
 started is stopped at the end. The report goes to bench/results/report.md and report.json,
-with the CPU each part of the site spent per request (bench/cpu.py). B7, the same shape as
-several hosts behind a load balancer and a pooler, lives in bench/cluster.py.
+with the CPU each part of the site spent per request (bench/cpu.py). B6, a surge through a caching
+proxy while the site stops for a while, lives in bench/surge.py; B7, the same shape as several
+hosts behind a load balancer and a pooler, in bench/cluster.py.
 """
 
 import argparse
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench import cluster, cpu, driver, report, services, wrk
+from bench import cluster, cpu, driver, report, services, surge, wrk
 
 ROOT = services.ROOT
 RESULTS = ROOT / "bench" / "results"
@@ -46,6 +47,8 @@ FULL = {
     "seconds": 15,
     "flow_seconds": 30,
     "flood_seconds": 60,
+    "outage_seconds": 30,
+    "renders": 300,
     "fanout_small": 10_000,
     "fanout_large": 100_000,
     "fanout_timeout": 1800,
@@ -62,6 +65,8 @@ SMOKE = {
     "seconds": 2,
     "flow_seconds": 6,
     "flood_seconds": 5,
+    "outage_seconds": 15,
+    "renders": 20,
     "fanout_small": 50,
     "fanout_large": 500,
     "fanout_timeout": 120,
@@ -304,6 +309,33 @@ def b2_pages(context: Context) -> None:
                 label,
                 measured | {"value": measured["mean_ms"], "unit": "ms mean", "req_per_s": throughput},
             )
+            if key == "b2.statement.big":
+                # What an anonymous reader's page costs the site without a proxy, against the ceiling.
+                label = f"anonymous statement page, {signatures}, {context.sizes['connections']} connections"
+                rate = {name: figure for name, figure in measured.items() if name != "cpu"}  # Given above.
+                context.figure("b2.statement.rate", "B2", label, rate)
+    if "b1.baseline" not in context.figures:  # B2 run alone: its ratio needs the read baseline.
+        context.figure("b1.baseline", "B1", "read baseline", read_load(context, "/bench/baseline/read/"))
+    renders = render_costs(context)
+    for name, label in [
+        ("baseline", "read baseline"),
+        ("statement", "statement page"),
+        ("sign", "sign page"),
+    ]:
+        context.figure(
+            f"b2.render.{name}", "B2", f"CPU of one rendering in one process, {label}", renders[name]
+        )
+
+
+def render_costs(context: Context) -> dict:
+    """The median CPU of one rendering of each page, in one process (bench/renders.py)."""
+    out = WORK / "renders.json"
+    command = [PYTHON, "-m", "bench.renders", "--fixtures", str(WORK / "fixtures.json"), "--out", str(out)]
+    command += ["--count", str(context.sizes["renders"])]
+    # Django's test client asks for the host "testserver".
+    environment = context.environment | {"ALLOWED_HOSTS": "testserver", "PGAPPNAME": "consult-web"}
+    services.run(command, environment, WORK / "logs" / "renders.log", 600)
+    return json.loads(out.read_text())
 
 
 @scenario("B3")
@@ -449,7 +481,12 @@ def check_counts(context: Context, slugs: list[str]) -> dict:
     return json.loads(out.read_text())
 
 
+b6_surge = scenario("B6")(lambda context: surge.run(context, check_counts))
 b7_cluster = scenario("B7")(lambda context: cluster.run(context, check_counts))
+
+
+# The fan-out goes last: one that overruns its timeout must not disturb the others.
+SCENARIOS = [b1_counts, b2_pages, b3_signing, b5_flood, b6_surge, b7_cluster, b4_fanout]
 
 
 def machine(context: Context) -> dict:
@@ -579,13 +616,12 @@ def run(arguments: argparse.Namespace, sizes: dict, processes: services.Processe
     command = "make bench-smoke" if arguments.smoke else "make bench"
     if arguments.set or arguments.only:
         command = " ".join(["python -m bench.run", *sys.argv[1:]])
-    scenarios = [b1_counts, b2_pages, b3_signing, b5_flood, b7_cluster, b4_fanout]
+    scenarios = SCENARIOS
     if arguments.only:
         chosen = {name.strip().upper() for name in arguments.only.split(",")}
         scenarios = [scenario for scenario in scenarios if scenario.scenario in chosen]
     number = 0
     try:
-        # The fan-out goes last: one that overruns its timeout must not disturb the others.
         while number < len(scenarios):
             scenarios[number](context)
             number += 1

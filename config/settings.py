@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "config.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, without `Vary: Accept-Language`: the address alone says which language a page is in.
+    "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -237,7 +238,7 @@ CELERY_IMPORTS = [
     "consult.milestones",
     "consult.retention",
 ]
-# The hourly signature history and counts by postcode area (consult/history.py).
+# The hourly signature history (consult/history.py).
 CELERY_IMPORTS.append("consult.history")
 CELERY_BEAT_SCHEDULE["record-signature-history"] = {
     "task": "consult.history.record_hours",

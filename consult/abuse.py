@@ -3,17 +3,20 @@
 Modelled on the UK Parliament petitions site, and run where it runs them: when a signature's
 confirmation email is about to be sent (`screen`, called by consult/emails.py), never in the web
 request, so the request does the same work whoever signs and a script learns nothing from it.
-In order:
+The rules in force are the settings below, each overridden where a moderator set it in the admin
+(consult/signing_rules.py reads them, consult/rule_changes.py records each change). In order:
 
 1. A blocked address range or email domain: held, and no email (a moderator may release it).
 2. Per IP address per statement, more than SIGN_BURST_LIMIT or SIGN_SUSTAINED_LIMIT signatures
    (only valid attempts are rows, so only they count): held as over the rate. The email still
    goes, so a person behind a busy shared address confirms and counts once a moderator agrees.
    Allowed ranges skip this rule and the address's mail cap.
-3. The mail caps: beyond SIGN_MAIL_CAP_PER_IP confirmation emails per address, or
+3. The mail caps: beyond SIGN_MAIL_CAP_PER_IP emails to signers per address, or
    SIGN_MAIL_CAP_PER_DOMAIN per email domain (allowed domains have none), no email is sent: the
-   signature waits, held, for a moderator, whose release sends it. The site cannot be made to
-   mail more strangers than the caps.
+   signature waits, held, for a moderator, whose release sends it. A repeat email ("confirm
+   again", "you have already signed") counts too, against the address that asked for it, and one
+   beyond a cap is not sent (its reader had their email before). The site cannot be made to mail
+   more strangers than the caps.
 
 The time a form took (dwell) is recorded for moderators and is never a verdict.
 """
@@ -21,14 +24,19 @@ The time a form took (dwell) is recorded for moderators and is never a verdict.
 import ipaddress
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from consult import signing_rules
 from consult.models import OutboundEmail, Signature
+from consult.models.rules import Rules
 from consult.ratelimits import parse_rate
 
 CONFIRMATIONS: set[str] = {OutboundEmail.Kind.CONFIRM, OutboundEmail.Kind.CONFIRM_AGAIN}
+# Emails answering a repeat attempt to sign: counted by the mail caps, and held back by them.
+REPEATS: set[str] = {OutboundEmail.Kind.CONFIRM_AGAIN, OutboundEmail.Kind.ALREADY_SIGNED}
+# Repeat emails that did not go (withheld, moot, undeliverable) are not counted.
+NOT_MAILED = [OutboundEmail.State.SKIPPED, OutboundEmail.State.FAILED]
 # Holds that keep the confirmation email back until a moderator releases the signature.
 NOT_EMAILED: set[str] = {Signature.Hold.BLOCKED, Signature.Hold.MAIL_CAP}
 
@@ -39,18 +47,19 @@ def address_range(ip: str) -> str:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return Signature.AddressRange.NONE
-    if in_ranges(address, settings.SIGN_BLOCKED_RANGES):
+    rules = signing_rules.current()
+    if in_ranges(address, rules.blocked_ranges):
         return Signature.AddressRange.BLOCKED
-    if in_ranges(address, settings.SIGN_ALLOWED_RANGES):
+    if in_ranges(address, rules.allowed_ranges):
         return Signature.AddressRange.ALLOWED
     return Signature.AddressRange.NONE
 
 
-def in_ranges(address: ipaddress.IPv4Address | ipaddress.IPv6Address, ranges: list[str]) -> bool:
+def in_ranges(address: ipaddress.IPv4Address | ipaddress.IPv6Address, ranges: tuple[str, ...]) -> bool:
     return any(address in ipaddress.ip_network(network, strict=False) for network in ranges)
 
 
-def domain_matches(domain: str, patterns: list[str]) -> bool:
+def domain_matches(domain: str, patterns: tuple[str, ...] | list[str]) -> bool:
     """`example.com` matches itself; `*.example.com` matches its subdomains (not itself)."""
     domain = domain.lower()
     for pattern in (pattern.lower() for pattern in patterns):
@@ -67,18 +76,23 @@ def screen(row: OutboundEmail) -> str:
     Safe to run twice: a signature is judged once, and its verdict is kept on its row.
     """
     signature = row.signature
-    if row.kind not in CONFIRMATIONS or signature is None:
+    if row.kind not in CONFIRMATIONS | REPEATS or signature is None:
         return ""
-    if signature.checked_at is None and signature.hold not in NOT_EMAILED:
-        judge(signature)
+    rules = signing_rules.current()
+    if row.kind in CONFIRMATIONS and signature.checked_at is None and signature.hold not in NOT_EMAILED:
+        judge(signature, rules)
+        if signature.hold not in NOT_EMAILED:
+            return ""  # This email is the signature's first, counted as such.
     if signature.hold in NOT_EMAILED:
         return f"Held by the signing rules ({signature.hold}); a moderator's release sends it."
+    if row.kind in REPEATS and repeat_over_cap(row, signature, rules):
+        return "Over a mail cap: a repeat email is not sent (its reader was emailed before)."
     return ""
 
 
-def judge(signature: Signature) -> None:
+def judge(signature: Signature, rules: Rules) -> None:
     """Apply the rules to a pending signature and record the verdict on it."""
-    verdict = rule_hold(signature)
+    verdict = rule_hold(signature, rules)
     if verdict in NOT_EMAILED:
         signature.record_checks(verdict, mailed=False)
     else:
@@ -86,20 +100,20 @@ def judge(signature: Signature) -> None:
         signature.record_checks(signature.hold or verdict, mailed=True)
 
 
-def rule_hold(signature: Signature) -> str:
+def rule_hold(signature: Signature, rules: Rules) -> str:
     allowed_range = signature.address_range == Signature.AddressRange.ALLOWED
     if signature.address_range == Signature.AddressRange.BLOCKED or domain_matches(
-        signature.email_domain, settings.SIGN_BLOCKED_DOMAINS
+        signature.email_domain, rules.blocked_domains
     ):
         return Signature.Hold.BLOCKED
-    if over_mail_cap(signature, allowed_range):
+    if over_mail_cap(signature, allowed_range, rules):
         return Signature.Hold.MAIL_CAP
-    if not allowed_range and over_rate(signature):
+    if not allowed_range and over_rate(signature, rules):
         return Signature.Hold.RATE
     return Signature.Hold.NONE
 
 
-def over_rate(signature: Signature) -> bool:
+def over_rate(signature: Signature, rules: Rules) -> bool:
     """More signatures from this address on this statement than a window allows, this one included.
 
     Counted up to this signature (by id), so a second look gives the same answer.
@@ -109,7 +123,7 @@ def over_rate(signature: Signature) -> bool:
     same_address = Signature.objects.filter(
         statement_id=signature.statement_id, ip_hash=signature.ip_hash, pk__lte=signature.pk
     )
-    for rate in (settings.SIGN_BURST_LIMIT, settings.SIGN_SUSTAINED_LIMIT):
+    for rate in (rules.burst_limit, rules.sustained_limit):
         limit, period = parse_rate(rate)
         window_start = signature.created_at - timedelta(seconds=period)
         if same_address.filter(created_at__gt=window_start).count() > limit:
@@ -117,18 +131,47 @@ def over_rate(signature: Signature) -> bool:
     return False
 
 
-def over_mail_cap(signature: Signature, allowed_range: bool) -> bool:
-    """Whether this address or this domain has had its cap of confirmation emails already."""
-    mailed = Signature.objects.filter(checked_at__isnull=False)
-    by_address = mailed.filter(ip_hash=signature.ip_hash)
-    if signature.ip_hash and not allowed_range and reached(by_address, settings.SIGN_MAIL_CAP_PER_IP):
+def over_mail_cap(signature: Signature, allowed_range: bool, rules: Rules) -> bool:
+    """Whether this address or this domain has had its cap of emails to signers already."""
+    repeats = OutboundEmail.objects.all()
+    if signature.ip_hash and not allowed_range:
+        by_address = mailed_to(ip_hash=signature.ip_hash), repeats.filter(ip_hash=signature.ip_hash)
+        if reached(rules.mail_cap_per_ip, *by_address):
+            return True
+    return over_domain_cap(signature.email_domain, repeats, rules)
+
+
+def repeat_over_cap(row: OutboundEmail, signature: Signature, rules: Rules) -> bool:
+    """Whether the address that asked for this repeat email, or its reader's domain, had its cap.
+
+    Counted over the emails before this one (by id), so a second look gives the same answer.
+    """
+    earlier = OutboundEmail.objects.filter(pk__lt=row.pk)
+    if row.ip_hash and reached(
+        rules.mail_cap_per_ip, mailed_to(ip_hash=row.ip_hash), earlier.filter(ip_hash=row.ip_hash)
+    ):
         return True
-    domain = signature.email_domain
-    if domain and not domain_matches(domain, settings.SIGN_ALLOWED_DOMAINS):
-        return reached(mailed.filter(email_domain=domain), settings.SIGN_MAIL_CAP_PER_DOMAIN)
-    return False
+    return over_domain_cap(signature.email_domain, earlier, rules)
 
 
-def reached(mailed: QuerySet[Signature], cap: str) -> bool:
+def over_domain_cap(domain: str, repeats: QuerySet[OutboundEmail], rules: Rules) -> bool:
+    if not domain or domain_matches(domain, rules.allowed_domains):
+        return False
+    domain_repeats = repeats.filter(signature__email_domain=domain)
+    return reached(rules.mail_cap_per_domain, mailed_to(email_domain=domain), domain_repeats)
+
+
+def mailed_to(**lookups: str) -> QuerySet[Signature]:
+    """Signatures whose first email went (a held one's waits, uncounted)."""
+    return Signature.objects.filter(checked_at__isnull=False, **lookups)
+
+
+def reached(cap: str, signatures: QuerySet[Signature], repeats: QuerySet[OutboundEmail]) -> bool:
+    """Whether first emails to `signatures` and the `repeats` sent or due fill the cap's window."""
     limit, period = parse_rate(cap)
-    return mailed.filter(checked_at__gt=timezone.now() - timedelta(seconds=period)).count() >= limit
+    since = timezone.now() - timedelta(seconds=period)
+    first_emails = signatures.filter(checked_at__gt=since).count()
+    if first_emails >= limit:
+        return True
+    repeat_emails = repeats.filter(kind__in=REPEATS, created_at__gt=since).exclude(state__in=NOT_MAILED)
+    return first_emails + repeat_emails.count() >= limit

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from consult.history import statement_hours
-from consult.models import Statement
+from consult.models import SignatureArea, Statement
 from consult.models.statements import Counts
 from consult.postcodes import NATIONS, nation_of_area
 
@@ -225,8 +225,8 @@ def kind_bars(counts: Counts) -> list[Bar]:
 
 
 def area_counts(statement: Statement) -> list[tuple[str, int]]:
-    """The recorded counts by postcode area, largest first (from the periodic task's table)."""
-    return list(statement.signature_areas.order_by("-count", "area").values_list("area", "count"))
+    """The counts by postcode area, largest first, as exact as the count itself (one query)."""
+    return list(SignatureArea.counts_for(statement.pk).items())
 
 
 def nation_bars(areas: list[tuple[str, int]]) -> list[Bar]:

@@ -96,6 +96,27 @@ TIMELINE = [
     ),
 ]
 
+# The Welsh of each timeline event, by its English.
+TIMELINE_CY = {
+    "The Court of Appeal rules in R (Bridges) v Chief Constable of South Wales Police.": (
+        "Y Llys Apêl yn dyfarnu yn achos R (Bridges) v Prif Gwnstabl Heddlu De Cymru."
+    ),
+    "The National Physical Laboratory publishes its study of the algorithm used by the Metropolitan "
+    "and South Wales police.": (
+        "Y Labordy Ffisegol Cenedlaethol yn cyhoeddi ei astudiaeth o'r algorithm a ddefnyddir gan "
+        "Heddlu'r Metropolitan a Heddlu De Cymru."
+    ),
+    "65 parliamentarians and 31 organisations publish a joint statement against live facial recognition.": (
+        "65 o seneddwyr a 31 o sefydliadau yn cyhoeddi datganiad ar y cyd yn erbyn adnabod wynebau byw."
+    ),
+    "The Home Office announces the Policing Minister's letter urging police to double searches.": (
+        "Y Swyddfa Gartref yn cyhoeddi llythyr y Gweinidog Plismona yn annog yr heddlu i ddyblu chwiliadau."
+    ),
+    "The date by which the letter asked for more than 200,000 retrospective searches.": (
+        "Y dyddiad erbyn pryd y gofynnodd y llythyr am fwy na 200,000 o chwiliadau ôl-weithredol."
+    ),
+}
+
 SOURCES = {
     "home-office": (
         "Police urged to double AI-enabled facial recognition searches",
@@ -132,6 +153,28 @@ SOURCES = {
         "https://www.adalovelaceinstitute.org/report/ryder-review-biometrics/",
         "Ada Lovelace Institute",
         datetime.date(2022, 6, 29),
+    ),
+}
+
+# The Welsh of each source, by its key: (title, publisher).
+SOURCES_CY = {
+    "home-office": (
+        "Annog yr heddlu i ddyblu chwiliadau adnabod wynebau sy'n defnyddio deallusrwydd artiffisial",
+        "Y Swyddfa Gartref",
+    ),
+    "bridges": ("R (Bridges) v Prif Gwnstabl Heddlu De Cymru, y dyfarniad", "Y Llys Apêl"),
+    "npl": (
+        "Technoleg Adnabod Wynebau ym Maes Gorfodi'r Gyfraith: Astudiaeth Tegwch",
+        "Y Labordy Ffisegol Cenedlaethol",
+    ),
+    "joint-statement": (
+        "Atal adnabod wynebau: yr ymgyrch a'r datganiad ar y cyd",
+        "Big Brother Watch",
+    ),
+    "app": ("Arfer Proffesiynol Awdurdodedig: adnabod wynebau byw", "Y Coleg Plismona"),
+    "ryder": (
+        "Adolygiad Ryder: adolygiad cyfreithiol annibynnol o lywodraethu data biometrig",
+        "Sefydliad Ada Lovelace",
     ),
 }
 
@@ -467,6 +510,21 @@ DEMO_NOTABLE = [("Alex Example", "Councillor, Exampleton Borough Council (fictio
 DEMO_NOTABLE_FOR = [("Sam Sample", "Member, Exampleshire Police and Crime Panel (fictional)")]
 # How many of the invented individuals (FIRST_NAMES x LAST_NAMES) sign it.
 INDIVIDUALS_FOR = 17
+
+# The postcodes invented signers give, in turn (blank: no postcode given), so that "By nation"
+# has something to show: the areas are real, the rest of each postcode is made up.
+DEMO_POSTCODES = [
+    "CF10 9ZZ",
+    "SA1 9ZZ",
+    "",
+    "LL57 9ZZ",
+    "B1 9ZZ",
+    "EH1 9ZZ",
+    "NP20 9ZZ",
+    "",
+    "M1 9ZZ",
+    "BT1 9ZZ",
+]
 
 FIRST_NAMES = ["Ada", "Bryn", "Cerys", "Dev", "Efa", "Femi", "Gwen", "Hari", "Ifor", "Jo"]
 LAST_NAMES = ["Sample", "Tester", "Placeholder", "Demo"]

@@ -116,9 +116,14 @@ def queue_written(
     return outbound
 
 
-def queue_for_signer(signature: Signature, kind: str) -> OutboundEmail:
-    """Queue a confirmation or "already signed" email, written when it is sent."""
-    outbound = OutboundEmail.objects.create(signature=signature, kind=kind, language=signature.language)
+def queue_for_signer(signature: Signature, kind: str, ip_hash: str = "") -> OutboundEmail:
+    """Queue a confirmation or "already signed" email, written when it is sent.
+
+    `ip_hash`: for a repeat email, the hashed address that asked for it (the mail caps count it).
+    """
+    outbound = OutboundEmail.objects.create(
+        signature=signature, kind=kind, language=signature.language, ip_hash=ip_hash
+    )
     deliver_after_commit(outbound)
     return outbound
 
@@ -306,8 +311,8 @@ def render_for_sending(rows: list[OutboundEmail]) -> dict[int, EmailMultiAlterna
     """The messages of claimed rows, by row id. Their links' tokens are stored (and committed:
     the sender calls this outside a transaction) first, so a link followed at once works.
 
-    Confirmations pass the signing rules here first (consult/abuse.py): off the web request,
-    and before any link is made. A row they hold back is withheld, not written."""
+    Signers' first and repeat emails pass the signing rules here first (consult/abuse.py): off
+    the web request, and before any link is made. A row they hold back is withheld, not written."""
     withheld = {row.pk: sending.Withheld(reason) for row in rows if (reason := abuse.screen(row))}
     rows = [row for row in rows if row.pk not in withheld]
     batch = prepare(rows)

@@ -1,4 +1,4 @@
-"""The hourly signature history and the counts by postcode area, kept by a periodic task.
+"""The hourly signature history, kept by a periodic task.
 
 `record_hours()` writes one SignatureHour row per statement per complete hour that had counted
 signatures. It recounts from the last recorded hour (a signature confirmed in a transaction that
@@ -8,10 +8,12 @@ invalidation of an old signature changes an old hour. Running it twice changes n
 
 The current, incomplete hour is never stored: pages add it live with `live_hours()`, one query on
 the `signature_confirmations` index over the few rows since the last run.
+
+The counts by postcode area are not kept here: they move with each signature's change of state
+(SignatureArea), so "By nation" follows the count within seconds.
 """
 
 import datetime
-from collections import Counter
 
 from celery import shared_task
 from django.db import transaction
@@ -19,8 +21,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from consult.models import Signature, SignatureArea, SignatureHour, Statement
-from consult.postcodes import postcode_area
+from consult.models import Signature, SignatureHour, Statement
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -90,35 +91,7 @@ def record_hours() -> int:
             hourly_counts(window.filter(statement_id__in=drifted)),
             SignatureHour.objects.filter(statement_id__in=drifted),
         )
-    record_areas()
     return len(drifted)
-
-
-def record_areas() -> None:
-    """Recount counted signatures by postcode area for every statement (one grouped query)."""
-    rows = (
-        Signature.objects.counted()
-        .exclude(postcode="")
-        .values("statement_id", "postcode")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts: Counter = Counter()
-    for row in rows.iterator(chunk_size=5_000):
-        area = postcode_area(row["postcode"])
-        if area:
-            counts[row["statement_id"], area] += row["count"]
-    with transaction.atomic():
-        SignatureArea.objects.bulk_create(
-            [SignatureArea(statement_id=pk, area=area, count=count) for (pk, area), count in counts.items()],
-            update_conflicts=True,
-            unique_fields=["statement", "area"],
-            update_fields=["count"],
-            batch_size=1_000,
-        )
-        for row in SignatureArea.objects.only("pk", "statement_id", "area"):
-            if (row.statement_id, row.area) not in counts:
-                row.delete()
 
 
 def live_hours(statement: Statement, since: datetime.datetime | None) -> dict[datetime.datetime, int]:

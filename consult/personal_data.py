@@ -2,7 +2,8 @@
 
 Both act on the signatures of the person behind the signature whose link or account page was
 used (`Signature.objects.of_person`): those made with the same normalised email, or an
-organisation's one signature alone.
+organisation's one signature alone, and on the forms sent with that address that are still
+waiting for the task that acts on them (`SignAttempt.objects.of_person`).
 """
 
 import logging
@@ -10,7 +11,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from consult.models import OutboundEmail, Signature, SignatureToken
+from consult.models import OutboundEmail, SignAttempt, Signature, SignatureToken
 from consult.retention import anonymise
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,13 @@ def export_signature(signature: Signature) -> dict:
     }
 
 
+def export_attempt(attempt: SignAttempt) -> dict:
+    """A form as sent and not acted on yet (the task does so within seconds, unless it is down)."""
+    # A sign-up's password is kept hashed, and is of no use to anyone in a copy.
+    details = {key: value for key, value in attempt.payload.items() if key != "password_hash"}
+    return {"kind": attempt.kind, "sent_at": isoformat(attempt.created_at), "details": details}
+
+
 def export_for(signature: Signature) -> dict:
     """Everything held about the person behind `signature`, ready for json.dumps."""
     signatures = (
@@ -81,16 +89,22 @@ def export_for(signature: Signature) -> dict:
         "about": "Everything this site holds about the person who signed with this email address.",
         "ip_hash_note": IP_HASH_NOTE,
         "signatures": [export_signature(each) for each in signatures],
+        "waiting_forms": [
+            export_attempt(attempt) for attempt in SignAttempt.objects.of_person(signature).order_by("pk")
+        ],
     }
 
 
 def erase_for(signature: Signature) -> int:
     """Withdraw and erase every signature of the person behind `signature`; return how many.
+    The forms they sent that are not acted on yet are deleted with them.
 
     Withdrawing goes through `Signature.withdraw()`, so the counts drop exactly. What remains of
     each row (state, kind, dates, postcode area) holds nothing that points to the person.
     """
     with transaction.atomic():
+        # First, so that an attempt being acted on now is waited for and its signature erased too.
+        SignAttempt.objects.of_person(signature).delete()
         signatures = Signature.objects.of_person(signature)
         pks = list(signatures.values_list("pk", flat=True))
         for live in Signature.objects.filter(pk__in=pks).live().order_by("pk"):

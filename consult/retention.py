@@ -30,6 +30,8 @@ def postcode_area(postcode: str) -> str:
 @shared_task
 def forget_ip_hashes() -> int:
     cutoff = timezone.now() - timedelta(days=settings.IP_HASH_RETENTION_DAYS)
+    # Repeat emails keep the hash of the address that asked for them, for the mail caps.
+    OutboundEmail.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
     return Signature.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
 
 

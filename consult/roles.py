@@ -43,6 +43,8 @@ MODERATOR_PERMISSIONS = {
         "view_milestonemeaning",
         "add_milestonemeaning",
         "change_milestonemeaning",
+        "view_signingrules",
+        "change_signingrules",  # Each change through the decision that records it.
     ],
 }
 

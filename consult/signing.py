@@ -38,10 +38,11 @@ def live_signature(statement: Statement, fields: dict) -> Signature | None:
     return signatures.filter(email_normalised=fields["email_normalised"]).first()
 
 
-def answer_repeat(signature: Signature, *, confirm_now: bool, user=None) -> bool:
+def answer_repeat(signature: Signature, *, confirm_now: bool, user=None, ip_hash: str = "") -> bool:
     """A second attempt: confirm it for a verified account holder, or email the signer.
 
-    Repeat emails are capped per signature, so a form cannot be used to flood someone's inbox.
+    Repeat emails are capped per signature, so a form cannot be used to flood someone's inbox,
+    and count towards the mail caps of `ip_hash`, the address asking (consult/abuse.py).
     The signature row is locked by the caller, so two attempts at once cannot pass the cap.
     Returns whether this attempt confirmed the signature.
     """
@@ -57,7 +58,7 @@ def answer_repeat(signature: Signature, *, confirm_now: bool, user=None) -> bool
     if kind is None or confirm_now:
         return False  # Invalidated signatures get no email; account holders see the answer on screen.
     if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
-        queue_for_signer(signature, kind)
+        queue_for_signer(signature, kind, ip_hash=ip_hash)
     return False
 
 
@@ -101,7 +102,8 @@ def sign(
         with transaction.atomic():
             existing = live_signature(statement, fields)
             if existing is not None:
-                return existing, answer_repeat(existing, confirm_now=confirm_now, user=user)
+                repeat = answer_repeat(existing, confirm_now=confirm_now, user=user, ip_hash=ip_hash)
+                return existing, repeat
         # The live signature it clashed with was withdrawn in the meantime: insert again.
     raise conflict  # Another constraint refused the row every time: not a repeat.
 

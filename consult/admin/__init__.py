@@ -5,6 +5,7 @@ from consult.admin import (  # noqa: F401
     feedback,
     records,
     responses,
+    rules,
     signatures,
     statements,
     updates,

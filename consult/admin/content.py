@@ -23,11 +23,15 @@ from consult.views.organisations import reason_step
 
 class ConsultationSourceInline(admin.TabularInline):
     model = ConsultationSource
+    # Each Welsh field beside the English it translates.
+    fields = ["title", "title_cy", "url", "publisher", "publisher_cy", "published_on"]
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class TimelineEventInline(admin.TabularInline):
     model = TimelineEvent
+    fields = ["date", "title", "title_cy"]
     extra = 0
 
 
@@ -42,6 +46,7 @@ class ConsultationAdmin(BilingualAdmin, EditorialHistoryAdmin):
 
 class ArgumentSourceInline(admin.TabularInline):
     model = ArgumentSource
+    fields = ["title", "title_cy", "url"]
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from consult.admin.pagination import EstimatedCountPaginator
@@ -24,7 +24,7 @@ def object_link(site: admin.AdminSite, content_type: ContentType | None, object_
 class ModerationDecisionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "moderator", "action", "object_repr", "affected"]
     # What was decided, when, by whom and why, with a way to the object decided on.
-    fields = ["created_at", "moderator", "action", "decided", "reason", "affected"]
+    fields = ["created_at", "moderator", "action", "decided", "reason", "affected", "what_changed"]
     readonly_fields = fields
     list_filter = ["action", "content_type", "created_at"]
     search_fields = ["object_repr", "reason", "action", "moderator__email"]
@@ -37,6 +37,14 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
     def decided(self, decision: ModerationDecision) -> str:
         text = f"{decision.content_type.name if decision.content_type else ''}: {decision.object_repr}"
         return object_link(self.admin_site, decision.content_type, decision.object_id, text)
+
+    @admin.display(description=_("changed"))
+    def what_changed(self, decision: ModerationDecision) -> str:
+        """A decision that changes values (the signing rules): each field, from what to what."""
+        rows = [(field, before or "–", after or "–") for field, (before, after) in decision.changes.items()]
+        if not rows:
+            return "–"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {}</li>", rows))
 
     def has_add_permission(self, request) -> bool:
         return False

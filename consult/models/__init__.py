@@ -15,6 +15,7 @@ from consult.models.moderation import ModerationDecision
 from consult.models.organisations import Membership, Organisation
 from consult.models.outbox import OutboundEmail
 from consult.models.responses import MilestoneMeaning, StatementResponse
+from consult.models.rules import SigningRules
 from consult.models.signatures import Signature, SignatureCounter
 from consult.models.signing import ConsentEvent, SignAttempt, SignatureToken
 from consult.models.statements import Statement, StatementCorrection, StatementSlug
@@ -43,6 +44,7 @@ __all__ = [
     "SignatureHour",
     "SignAttempt",
     "SignatureToken",
+    "SigningRules",
     "Stance",
     "Statement",
     "StatementCorrection",

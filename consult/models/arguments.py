@@ -150,9 +150,13 @@ class Argument(Bilingual, models.Model):
         self.save(update_fields=["status", "decision_reason"])
 
 
-class ArgumentSource(models.Model):
+class ArgumentSource(Bilingual, models.Model):
+    # The author names a source in the argument's language; editors add the Welsh with the claim's.
+    bilingual_fields = ("title",)
+
     argument = models.ForeignKey(Argument, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(_("title"), max_length=200)
+    title_cy = models.CharField(_("title (Welsh)"), max_length=200, blank=True)
     url = models.URLField(_("address"), max_length=500)
 
     class Meta:

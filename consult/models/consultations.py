@@ -62,13 +62,18 @@ class Consultation(Bilingual, models.Model):
         return self.status == self.Status.OPEN
 
 
-class ConsultationSource(models.Model):
+class ConsultationSource(Bilingual, models.Model):
     """A document on the public record that the consultation's background relies on."""
+
+    # The document itself stays in its own language; its title and publisher are named in Welsh.
+    bilingual_fields = ("title", "publisher")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(_("title"), max_length=300)
+    title_cy = models.CharField(_("title (Welsh)"), max_length=300, blank=True)
     url = models.URLField(_("address"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    publisher_cy = models.CharField(_("publisher (Welsh)"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
     class Meta:
@@ -80,10 +85,13 @@ class ConsultationSource(models.Model):
         return self.title
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(Bilingual, models.Model):
+    bilingual_fields = ("title",)
+
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="timeline")
     date = models.DateField(_("date"))
     title = models.CharField(_("what happened"), max_length=300)
+    title_cy = models.CharField(_("what happened (Welsh)"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]

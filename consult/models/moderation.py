@@ -18,6 +18,8 @@ class ModerationDecision(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("object"), max_length=200)
     affected = models.PositiveIntegerField(_("rows affected"), default=1)
+    # For a decision that changes values (the signing rules): {field: [before, after]}.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -30,7 +32,15 @@ class ModerationDecision(models.Model):
         return f"{self.action}: {self.object_repr}"
 
     @classmethod
-    def record(cls, moderator, target: models.Model, action: str, reason: str, affected: int = 1):
+    def record(
+        cls,
+        moderator,
+        target: models.Model,
+        action: str,
+        reason: str,
+        affected: int = 1,
+        changes: dict[str, list[str]] | None = None,
+    ):
         return cls.objects.create(
             moderator=moderator,
             action=action,
@@ -39,4 +49,5 @@ class ModerationDecision(models.Model):
             object_id=str(target.pk),
             object_repr=str(target)[:200],
             affected=affected,
+            changes=changes or {},
         )

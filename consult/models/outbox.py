@@ -48,7 +48,7 @@ class OutboundEmailQuerySet(models.QuerySet):
         """Erase these emails for their recipient: unsent ones are not sent, sent ones keep no
         address or text (the record that an email went, and when, stays)."""
         self.pending().delete()
-        self.exclude(to="", text="", html="").update(to="", text="", html="")
+        self.exclude(to="", text="", html="", ip_hash="").update(to="", text="", html="", ip_hash="")
 
     def claim(self, limit: int, lease: timedelta) -> list["OutboundEmail"]:
         """Take up to `limit` due rows for `lease`, committed before anything is sent.
@@ -152,6 +152,9 @@ class OutboundEmail(models.Model):
     # Why the last attempt failed, or why the email was given up or skipped.
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A repeat email (confirm again, already signed): the hashed address of the attempt that asked
+    # for it, counted by the mail caps (consult/abuse.py). Cleared with the signatures' hashes.
+    ip_hash = models.CharField(max_length=64, blank=True)
 
     objects = OutboundEmailQuerySet.as_manager()
 
@@ -191,6 +194,12 @@ class OutboundEmail(models.Model):
                 fields=["content_type", "object_id"],
                 condition=Q(content_type__isnull=False),
                 name="outbox_about",
+            ),
+            # The mail caps count the last hours' repeat emails.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(kind__in=["confirm_again", "already_signed"]),
+                name="outbox_repeats",
             ),
         ]
 

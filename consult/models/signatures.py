@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from consult.addresses import normalise_email
+from consult.models.history import SignatureArea
 from consult.models.organisations import Organisation
 from consult.models.statements import Counts, Statement
+from consult.postcodes import postcode_area
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,30 +57,41 @@ class SignatureQuerySet(models.QuerySet):
         The bulk twin of `Signature._change`, for a moderator's decision on thousands of rows:
         the rows are locked first (in primary-key order, as every bulk path locks them), their
         states read there, updated in chunks, and each statement's counters moved once per kind
-        by what stopped or started counting. Returns each changed signature's previous state.
+        by what stopped or started counting, and so is each postcode area's count. Returns each
+        changed signature's previous state.
         """
         with transaction.atomic(savepoint=False):
             rows = list(
                 self.filter(state__in=from_states)
                 .select_for_update()
                 .order_by("pk")
-                .values_list("pk", "statement_id", *COUNTING_FIELDS)
+                .values_list("pk", "statement_id", "postcode", *COUNTING_FIELDS)
             )
             moved: Counter[tuple[int, str]] = Counter()
-            for _pk, statement_id, *fields in rows:
+            areas: Counter[tuple[int, str]] = Counter()
+            for _pk, statement_id, postcode, *fields in rows:
                 before = dict(zip(COUNTING_FIELDS, fields, strict=True))
                 after = {**before, **{field: changes[field] for field in COUNTING_FIELDS if field in changes}}
                 for leaving in counters_of(**before):
                     moved[statement_id, leaving] -= 1
                 for joining in counters_of(**after):
                     moved[statement_id, joining] += 1
+                if area := counted_area(postcode, **before):
+                    areas[statement_id, area] -= 1
+                if area := counted_area(str(changes.get("postcode", postcode)), **after):
+                    areas[statement_id, area] += 1
             ids = [row[0] for row in rows]
             for start in range(0, len(ids), CHUNK):
                 Signature.objects.filter(pk__in=ids[start : start + CHUNK]).update(**changes)
             for (statement_id, kind), delta in moved.items():
                 if delta:
                     SignatureCounter.add(statement_id, kind, delta)
-        return {row[0]: row[2] for row in rows}
+            # After the counters (the reconciliation locks those first), in one order, so two
+            # bulk changes never wait for each other's areas in a circle.
+            for (statement_id, area), delta in sorted(areas.items()):
+                if delta:
+                    SignatureArea.add(statement_id, area, delta)
+        return {row[0]: row[3] for row in rows}
 
     def of_person(self, person: "Signature | User") -> "SignatureQuerySet":
         """This person's signatures: the one answer for "My signatures", a copy of one's data,
@@ -120,6 +133,11 @@ def counted_kind(state: str, kind: str, hold: str, role_status: str) -> str | No
     return kind
 
 
+def counted_area(postcode: str, state: str, kind: str, hold: str, role_status: str) -> str:
+    """The postcode area a signature in this state adds to, or "" (not counted, or no area)."""
+    return postcode_area(postcode) if counted_kind(state, kind, hold, role_status) else ""
+
+
 def counters_of(state: str, kind: str, hold: str, role_status: str) -> list[str]:
     """Every counter a signature in this state adds to: its counted kind, or awaiting checks."""
     if counted := counted_kind(state, kind, hold, role_status):
@@ -135,7 +153,7 @@ class Signature(models.Model):
     It counts only while it is confirmed and not held. Every change of state goes through
     `_change()` (one signature) or `Signature.objects.change_all()` (many), which move the
     statement's counters in the same transaction. Nothing else writes the counters but the
-    reconciliation.
+    reconciliation. The same goes for the counts by postcode area (SignatureArea).
     """
 
     class Kind(models.TextChoices):
@@ -296,6 +314,11 @@ class Signature(models.Model):
         return counted_kind(self.state, self.kind, self.hold, self.role_status)
 
     @property
+    def counted_area(self) -> str:
+        """The postcode area this signature adds to, or "" while it does not count or has none."""
+        return counted_area(self.postcode, self.state, self.kind, self.hold, self.role_status)
+
+    @property
     def role_awaits_verification(self) -> bool:
         """A public role claimed and not yet checked: until a moderator does, it counts as an individual's."""
         return self.kind == self.Kind.NOTABLE and self.role_status == self.RoleStatus.PENDING
@@ -322,6 +345,7 @@ class Signature(models.Model):
             if all(getattr(current, field) == value for field, value in changes.items()):
                 return False
             before, awaited_before = current.counted_as, current.awaits_checks
+            area_before = current.counted_area
             for field, value in changes.items():
                 setattr(current, field, value)
             current.save(update_fields=list(changes))
@@ -334,6 +358,12 @@ class Signature(models.Model):
             if awaited_before != current.awaits_checks:
                 delta = 1 if current.awaits_checks else -1
                 SignatureCounter.add(self.statement_id, SignatureCounter.AWAITING, delta)
+            # After the counters, which the reconciliation locks first (see `reconcile`).
+            if area_before != current.counted_area:
+                if area_before:
+                    SignatureArea.add(self.statement_id, area_before, -1)
+                if current.counted_area:
+                    SignatureArea.add(self.statement_id, current.counted_area, 1)
         for field, value in changes.items():
             setattr(self, field, value)
         return True
@@ -466,7 +496,9 @@ class SignatureCounter(models.Model):
 
         Locks every counter row of the statement first: a confirmation that has not yet added
         to its counter waits, and adds after the recount, so nothing is counted twice or lost.
-        Two reconciliations of one statement run one after the other. Returns the drift found.
+        Two reconciliations of one statement run one after the other. The counts by postcode area
+        are corrected under the same locks (they move only after the counters). Returns the drift
+        found in the count.
         """
         cls.ensure_rows(statement_id)
         with transaction.atomic():
@@ -486,7 +518,25 @@ class SignatureCounter(models.Model):
                 logger.warning(
                     "Reconciled counts of statement %s: shown %s, actual %s", statement_id, shown, actual
                 )
+            cls._reconcile_areas(statement_id)
         return drift
+
+    @staticmethod
+    def _reconcile_areas(statement_id: int) -> None:
+        shown = SignatureArea.counts_for(statement_id, shown=False)
+        actual = count_areas(statement_id)
+        if actual == shown:
+            return
+        SignatureArea.objects.filter(statement_id=statement_id).delete()
+        SignatureArea.objects.bulk_create(
+            [
+                SignatureArea(statement_id=statement_id, area=area, count=count)
+                for area, count in actual.items()
+            ]
+        )
+        logger.warning(
+            "Reconciled postcode areas of statement %s: shown %s, actual %s", statement_id, shown, actual
+        )
 
     @staticmethod
     def _count_rows(statement_id: int) -> Counts:
@@ -503,3 +553,21 @@ class SignatureCounter(models.Model):
             notable=totals["notable"],
             awaiting_checks=Signature.objects.awaiting_checks().filter(statement_id=statement_id).count(),
         )
+
+
+def count_areas(statement_id: int) -> dict[str, int]:
+    """{area: counted signatures}, recounted from the signature rows (one grouped query)."""
+    rows = (
+        Signature.objects.counted()
+        .filter(statement_id=statement_id)
+        .exclude(postcode="")
+        .values("postcode")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("postcode", "count")
+    )
+    areas: Counter[str] = Counter()
+    for postcode, count in rows:
+        if area := postcode_area(postcode):
+            areas[area] += count
+    return dict(areas)

@@ -115,6 +115,18 @@ class ConsentEvent(models.Model):
             return cls.objects.create(signature=signature, wants_updates=wants_updates, source=source)
 
 
+class SignAttemptQuerySet(models.QuerySet["SignAttempt"]):
+    def of_person(self, signature: Signature) -> "SignAttemptQuerySet":
+        """Attempts not acted on yet made with `signature`'s address (or organisation): theirs
+        to see in a copy of their data, and to erase with it."""
+        key = signature.email_normalised
+        made = models.Q(kind=SignAttempt.Kind.SIGN, payload__fields__email_normalised=key)
+        made |= models.Q(kind=SignAttempt.Kind.RESEND, payload__email_normalised=key)
+        if signature.kind != Signature.Kind.ORGANISATION and signature.email:
+            made |= models.Q(kind=SignAttempt.Kind.SIGN_UP, payload__email__iexact=signature.email)
+        return self.filter(made)
+
+
 class SignAttempt(models.Model):
     """A sign, resend or sign-up form as sent, waiting for the task that acts on it.
 
@@ -134,6 +146,8 @@ class SignAttempt(models.Model):
     # What the task needs, as the form gave it (personal data, kept only until it is acted on).
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SignAttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -118,7 +118,7 @@ def counts_json(request: HttpRequest, slug: str) -> HttpResponse:
             "notable": counts.notable,
             "total": counts.total,
         },
-        # Only signers who gave a postcode; recounted every few minutes.
+        # Only signers who gave a postcode; exact, like the counts.
         "by_nation": nations,
         "by_postcode_area": dict(areas),
     }

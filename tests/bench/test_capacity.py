@@ -72,14 +72,31 @@ def test_one_machine_saturates_first_where_its_limit_is_lowest():
     assert min(limits, key=limits.get) == "site CPU (every process on one machine)"
 
 
-def test_the_document_names_the_figure_behind_each_input_and_marks_the_surge_placeholder():
+def test_the_document_names_the_figure_behind_each_input_and_what_was_not_measured():
     text = capacity.markdown({"figures": FIGURES, "date": "2026-12-01", "command": "make bench"})
     assert (
         "| PostgreSQL write ceiling, signing's writes: transactions/s | 900 | `b7.pgbench.signing` |" in text
     )
-    assert "PLACEHOLDER: B6 not run yet" in text
+    assert (
+        "| surge: share of readers' requests served by the proxy's cache | not measured | `b6.hit_ratio` |"
+        in text
+    )
+    assert "Not computed: `b6.hit_ratio` is missing (B6 did not run)." in text
+    assert "PLACEHOLDER" not in text
     assert "**web hosts** (2 cores, 60%, +1) | **6** |" in text
     assert "The first to saturate is **site CPU (every process on one machine)**." in text
+
+
+def test_the_surge_hit_ratio_leaves_the_site_the_polls_the_cache_missed():
+    figures = FIGURES | {"b6.hit_ratio": {"value": 0.99}, "b6.offload": {"value": 250.0}}
+    text = capacity.markdown({"figures": figures})
+    assert (
+        "| surge: share of readers' requests served by the proxy's cache | 0.9900 | `b6.hit_ratio` |" in text
+    )
+    assert "| surge: requests served per request that reached gunicorn | 250.0 | `b6.offload` |" in text
+    # 100,000 watchers polling every 10 s: 10,000 polls/s, of which 1% miss.
+    assert "2019 peak: 10,000 polls/s, 100.0 of them at the site" in text
+    assert "ten times: 100,000 polls/s, 1,000.0 of them at the site" in text
 
 
 def test_several_reports_merge_their_figures_the_later_winning():

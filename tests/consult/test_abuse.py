@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from consult import emails, signing
+from consult import abuse, emails, signing
 from consult.abuse import domain_matches
 from consult.models import ModerationDecision, OutboundEmail, Signature, SignatureCounter
 from tests.consult.signers import link_to, post_sign
@@ -235,3 +235,73 @@ def test_held_and_counted_signers_are_told_the_same_thing(sign_from, settings, s
         assert promise in thanks_page
         assert "Confirmed, and counted once checks pass (for nearly everyone at once)" in manage_page
         assert "held" not in thanks_page.lower() and "held" not in manage_page.lower()
+
+
+# Repeat emails ("confirm again", "you have already signed") and the mail caps.
+
+
+def outbox_of(email: str) -> list[OutboundEmail]:
+    return list(OutboundEmail.objects.filter(signature__email=email).order_by("pk"))
+
+
+def mails_to(email: str) -> int:
+    return sum(message.to == [email] for message in mail.outbox)
+
+
+def test_an_already_signed_email_beyond_the_askers_cap_is_not_sent(sign_from, settings):
+    settings.SIGN_MAIL_CAP_PER_IP = "2/h"
+    sign_from("203.0.113.5", "stranger@example.org")
+    Signature.objects.get().confirm()
+    for number in range(2):
+        sign_from("198.51.100.7", f"p{number}@example.org")
+    sign_from("198.51.100.7", "stranger@example.org")
+    assert mails_to("stranger@example.org") == 1
+    repeat = outbox_of("stranger@example.org")[-1]
+    assert (repeat.kind, repeat.state) == (OutboundEmail.Kind.ALREADY_SIGNED, OutboundEmail.State.SKIPPED)
+
+
+def test_repeat_emails_count_towards_the_askers_cap(sign_from, settings):
+    settings.SIGN_MAIL_CAP_PER_IP = "2/h"
+    sign_from("203.0.113.5", "stranger@example.org")
+    Signature.objects.get().confirm()
+    for _attempt in range(2):
+        sign_from("198.51.100.7", "stranger@example.org")
+    assert mails_to("stranger@example.org") == 3
+    sign_from("198.51.100.7", "new@example.org")
+    assert Signature.objects.get(email="new@example.org").hold == Signature.Hold.MAIL_CAP
+    assert mails_to("new@example.org") == 0
+
+
+def test_confirm_again_emails_count_and_are_capped_per_domain(sign_from, settings):
+    settings.SIGN_MAIL_CAP_PER_DOMAIN = "2/h"
+    sign_from("203.0.113.5", "stranger@throwaway.example")
+    for number in range(3):
+        sign_from(f"198.51.100.{number + 1}", "stranger@throwaway.example")
+    assert mails_to("stranger@throwaway.example") == 2
+    kinds_and_states = [(row.kind, row.state) for row in outbox_of("stranger@throwaway.example")]
+    assert kinds_and_states == [
+        (OutboundEmail.Kind.CONFIRM, OutboundEmail.State.SENT),
+        (OutboundEmail.Kind.CONFIRM_AGAIN, OutboundEmail.State.SENT),
+        (OutboundEmail.Kind.CONFIRM_AGAIN, OutboundEmail.State.SKIPPED),
+        (OutboundEmail.Kind.CONFIRM_AGAIN, OutboundEmail.State.SKIPPED),
+    ]
+
+
+def test_repeat_emails_to_allowed_domains_are_capped_per_asking_address_only(sign_from, settings):
+    settings.SIGN_MAIL_CAP_PER_DOMAIN = "1/h"
+    settings.SIGN_MAIL_CAP_PER_IP = "3/h"
+    sign_from("203.0.113.5", "stranger@gmail.com")
+    for number in range(2):
+        sign_from(f"198.51.100.{number + 1}", "stranger@gmail.com")
+    assert mails_to("stranger@gmail.com") == 3
+    repeat = outbox_of("stranger@gmail.com")[-1]
+    assert repeat.ip_hash and repeat.ip_hash != Signature.objects.get().ip_hash
+
+
+def test_a_repeat_email_screened_twice_gets_the_same_answer(sign_from, settings):
+    settings.SIGN_MAIL_CAP_PER_IP = "1/h"
+    sign_from("203.0.113.5", "stranger@example.org")
+    sign_from("198.51.100.7", "other@example.org")
+    sign_from("198.51.100.7", "stranger@example.org")
+    repeat = outbox_of("stranger@example.org")[-1]
+    assert abuse.screen(repeat) == abuse.screen(repeat) != ""

@@ -121,6 +121,8 @@ DECISION_OWNED = {
     },
     "consult.ModerationDecision": {"moderator", "action", "reason", "affected", "content_type", "object_id"},
     "consult.FraudCleanup": {"moderator", "statement", "reason", "affected", "undone_at", "undone_by"},
+    # Every rule is edited on its form, whose save is the decision that records it (rule_changes).
+    "consult.SigningRules": set(),
     "consult.Feedback": set(),  # Read-only in the admin: what a reader wrote is theirs.
     "consult.OutboundEmail": {
         "kind",

@@ -30,6 +30,7 @@ from consult.models import (
     Organisation,
     OutboundEmail,
     Signature,
+    SigningRules,
     Statement,
     StatementResponse,
     Update,
@@ -130,6 +131,7 @@ def world(statement):
             statement=statement, date="2026-11-20", summary="A reply", recorded_by=root
         ),
     }
+    objects[SigningRules] = SigningRules.objects.get(pk=1)
     objects[ModerationDecision] = ModerationDecision.objects.first()
     objects[type(statement.consultation)] = statement.consultation
     return objects
@@ -285,6 +287,14 @@ ROUTES = {
     "consult.signature:redirect": ("302", "302", "302", "302", "login", "login"),
     # Where the last hour's signatures come from, per statement (?statement=<id>).
     "consult.signature:trending": ("200", "200", "200", "403", "login", "login"),
+    # One set of rules, made by the migration: moderators change it (each change recorded),
+    # nobody adds or deletes it.
+    "consult.signingrules:add": ("403", "403", "403", "403", "login", "login"),
+    "consult.signingrules:change": ("200", "200", "200", "403", "login", "login"),
+    "consult.signingrules:changelist": ("200", "200", "200", "403", "login", "login"),
+    "consult.signingrules:delete": ("403", "403", "403", "403", "login", "login"),
+    "consult.signingrules:history": ("200", "200", "200", "403", "login", "login"),
+    "consult.signingrules:redirect": ("302", "302", "302", "302", "login", "login"),
     "consult.statement:add": ("200", "403", "403", "403", "login", "login"),
     "consult.statement:change": ("200", "200", "200", "403", "login", "login"),
     "consult.statement:changelist": ("200", "200", "200", "403", "login", "login"),
@@ -365,6 +375,7 @@ ACTIONS = {
         "release_signatures": MODERATES,
         "invalidate_signatures": MODERATES,
     },
+    "consult.signingrules": {},
     # No bulk delete: a signed statement is never removed, only closed or withdrawn with a reason.
     "consult.statement": {
         "approve_statements": MODERATES,

@@ -277,6 +277,20 @@ def test_api_responses_are_publicly_cacheable_with_stale_fallbacks(client, state
     assert f"stale-if-error={5 * max_age}" in directives
 
 
+@pytest.mark.parametrize("path", [LIST, OPENAPI, "detail", "widget", "badge", "oembed"])
+def test_public_documents_do_not_vary_by_the_browsers_languages(client, statement, settings, path):
+    url = {
+        "detail": detail(statement.slug),
+        "widget": f"/embed/statements/{statement.slug}/",
+        "badge": f"/embed/statements/{statement.slug}/badge.svg",
+        "oembed": f"/oembed?url={settings.SITE_URL}{statement.get_absolute_url()}",
+    }.get(path, path)
+    response = client.get(url, headers={"Accept-Language": "cy"})
+    assert response.status_code == 200, url
+    # Their language is in the address (`?lang=cy` for the embeds), never in Accept-Language.
+    assert "Accept-Language" not in response.get("Vary", ""), url
+
+
 def test_detail_caches_for_ten_seconds(client, statement):
     response = client.get(detail(statement.slug))
     assert response["Cache-Control"] == "public, max-age=10, stale-while-revalidate=20, stale-if-error=50"

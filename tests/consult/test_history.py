@@ -97,27 +97,6 @@ def test_a_released_signature_joins_its_old_hour(statement):
     assert sum(recorded(statement).values()) == statement.counts().total == 2
 
 
-def test_record_hours_counts_postcode_areas(statement):
-    for postcode in ("CF10 1AA", "cf24 3aa", "SA1 1AA", "B1 1AA", "BT1 1AA", "EH1 1AA", "", "12345", "CF10"):
-        confirmed_at(statement, hours_ago(2), postcode=postcode)
-    confirmed_at(statement, hours_ago(2), postcode="LL11 1AA").withdraw()
-
-    record_hours()
-
-    areas = dict(SignatureArea.objects.filter(statement=statement).values_list("area", "count"))
-    assert areas == {"CF": 3, "SA": 1, "B": 1, "BT": 1, "EH": 1}
-
-
-def test_areas_that_lose_their_last_signature_are_removed(statement):
-    signature = confirmed_at(statement, hours_ago(2), postcode="NP20 1AA")
-    record_hours()
-    signature.withdraw()
-
-    record_hours()
-
-    assert not SignatureArea.objects.filter(statement=statement).exists()
-
-
 def test_statement_hours_without_any_recorded_history_counts_everything_live(statement):
     for ago in (70, 1):
         confirmed_at(statement, hours_ago(ago))

@@ -6,9 +6,16 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from consult.models import ConsentEvent, OutboundEmail, Signature, SignatureCounter, SignatureToken
+from consult.models import (
+    ConsentEvent,
+    OutboundEmail,
+    SignAttempt,
+    Signature,
+    SignatureCounter,
+    SignatureToken,
+)
 from consult.personal_data import erase_for, export_for
-from tests.factories import SignatureFactory, StatementFactory, UserFactory
+from tests.factories import OrganisationFactory, SignatureFactory, StatementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +238,62 @@ def test_token_path_needs_no_cookie_but_the_csrf_one(signer, statement):
     assert refused.status_code == 403
     response = fresh.post(reverse("signature_erase", args=[token]), {"csrfmiddlewaretoken": form_token})
     assert response.status_code == 302 and statement.counts().total == 1
+
+
+@pytest.fixture
+def waiting_forms(statement):
+    """Forms sent and not acted on yet: Jo's sign, resend and sign-up, and Sam's sign."""
+
+    def sign(email: str) -> SignAttempt:
+        fields = {"name": "Someone", "email": email, "email_normalised": email}
+        payload = {"statement_id": statement.pk, "fields": fields, "hold": "", "ip_hash": "b" * 64}
+        return SignAttempt.objects.create(kind=SignAttempt.Kind.SIGN, payload=payload)
+
+    return [
+        sign("jo@example.org"),
+        SignAttempt.objects.create(
+            kind=SignAttempt.Kind.RESEND, payload={"email_normalised": "jo@example.org"}
+        ),
+        SignAttempt.objects.create(
+            kind=SignAttempt.Kind.SIGN_UP,
+            payload={"email": "Jo@Example.org", "password_hash": "pbkdf2_sha256$secret", "language": "cy"},
+        ),
+        sign("sam@example.org"),
+    ]
+
+
+def test_export_holds_the_forms_not_acted_on_yet_without_a_password_hash(signer, waiting_forms):
+    data = export_for(signer[0])
+    assert [form["kind"] for form in data["waiting_forms"]] == ["sign", "resend", "sign_up"]
+    assert data["waiting_forms"][0]["details"]["fields"]["email"] == "jo@example.org"
+    assert data["waiting_forms"][0]["sent_at"]
+    text = json.dumps(data)
+    assert "password_hash" not in text and "pbkdf2" not in text
+    assert "sam@example.org" not in text
+
+
+def test_erasure_deletes_the_forms_not_acted_on_yet_and_nobody_elses(signer, waiting_forms):
+    erase_for(signer[0])
+    assert list(SignAttempt.objects.values_list("pk", flat=True)) == [waiting_forms[-1].pk]
+
+
+def test_an_organisations_export_holds_only_its_own_waiting_forms(statement, waiting_forms):
+    organisation = OrganisationFactory()
+    organisation_signature = SignatureFactory(
+        statement=statement,
+        kind=Signature.Kind.ORGANISATION,
+        organisation=organisation,
+        email="jo@example.org",
+        email_normalised=organisation.signature_key,
+    )
+    assert export_for(organisation_signature)["waiting_forms"] == []
+
+
+def test_a_repeat_emails_asking_address_goes_with_erasure(signer):
+    first = signer[0]
+    sent = OutboundEmail.objects.create(
+        signature=first, kind=OutboundEmail.Kind.ALREADY_SIGNED, ip_hash="c" * 64, state="sent"
+    )
+    erase_for(first)
+    sent.refresh_from_db()
+    assert sent.ip_hash == ""

@@ -57,6 +57,8 @@ def test_anonymous_readers_get_no_cookie_and_a_page_any_cache_may_keep(client, r
             }, url
             assert response["ETag"].startswith('"') and response["Last-Modified"].endswith("GMT"), url
             assert "Cookie" in response["Vary"], url  # A member's request never gets this copy.
+            # The address says the language: a CDN keeps one copy, not one per browser language.
+            assert "Accept-Language" not in response["Vary"], url
             assert 0 <= int(response["Age"]) <= seconds, url
 
 
@@ -103,6 +105,16 @@ def test_each_language_has_its_own_copy(client, statement):
     with languages.override("cy"):
         welsh = client.get(statement.get_absolute_url()).content.decode()
     assert '<html lang="en-gb">' in english and '<html lang="cy">' in welsh
+
+
+def test_a_browser_asking_for_welsh_still_gets_the_english_address_in_english(client, statement):
+    url = statement.get_absolute_url()
+    asked = client.get(url, headers={"Accept-Language": "cy"})
+    assert '<html lang="en-gb">' in asked.content.decode()
+    assert "Accept-Language" not in asked["Vary"] and asked["Content-Language"] == "en-gb"
+    with languages.override("cy"):
+        welsh = client.get(statement.get_absolute_url(), headers={"Accept-Language": "en"})
+    assert '<html lang="cy">' in welsh.content.decode() and "Accept-Language" not in welsh["Vary"]
 
 
 def test_a_shared_copy_costs_no_query(client, statement, django_assert_num_queries):

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from consult import retention
-from consult.models import Signature, Statement
+from consult.models import OutboundEmail, Signature, Statement
 from tests.factories import OrganisationFactory, SignatureFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,18 @@ def test_ip_hashes_are_forgotten_after_thirty_days(statement):
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.ip_hash, recent.ip_hash) == ("", "b" * 64)
+
+
+def test_the_asking_address_of_a_repeat_email_is_forgotten_after_thirty_days(statement):
+    signature = SignatureFactory(statement=statement)
+    kind = OutboundEmail.Kind.ALREADY_SIGNED
+    rows = [
+        OutboundEmail.objects.create(signature=signature, kind=kind, ip_hash=value)
+        for value in ("a" * 64, "b" * 64)
+    ]
+    OutboundEmail.objects.filter(pk=rows[0].pk).update(created_at=timezone.now() - timedelta(days=31))
+    retention.forget_ip_hashes()
+    assert [row.ip_hash for row in OutboundEmail.objects.order_by("pk")] == ["", "b" * 64]
 
 
 def closed_long_ago(consultation, days: int = 91) -> Statement:

@@ -9,7 +9,16 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from consult import demo, history, responses
-from consult.models import Argument, Consultation, Organisation, Position, Signature, Statement, Update
+from consult.models import (
+    Argument,
+    Consultation,
+    Organisation,
+    Position,
+    Signature,
+    SignatureCounter,
+    Statement,
+    Update,
+)
 
 
 class Command(BaseCommand):
@@ -30,6 +39,10 @@ class Command(BaseCommand):
         load_update(against, editor)
         # The history tables are normally kept by beat; fill them so the charts show the demo.
         history.record_hours()
+        # A demo loaded before its signers had postcodes is given them by `sign`, outside the
+        # counters' path: recount, so "By nation" matches the rows.
+        for statement in (against, in_favour):
+            SignatureCounter.reconcile(statement.pk)
         statements = "; ".join(
             f"“{statement.title}” with {statement.counts().total} signatures"
             for statement in (against, in_favour)
@@ -46,10 +59,20 @@ def load_consultation() -> Consultation:
     fields = dict(demo.CONSULTATION)
     consultation, _ = Consultation.objects.update_or_create(slug=fields.pop("slug"), defaults=fields)
     for date, title in demo.TIMELINE:
-        consultation.timeline.update_or_create(date=date, defaults={"title": title})
-    for title, url, publisher, published_on in demo.SOURCES.values():
+        consultation.timeline.update_or_create(
+            date=date, defaults={"title": title, "title_cy": demo.TIMELINE_CY[title]}
+        )
+    for key, (title, url, publisher, published_on) in demo.SOURCES.items():
+        title_cy, publisher_cy = demo.SOURCES_CY[key]
         consultation.sources.update_or_create(
-            url=url, defaults={"title": title, "publisher": publisher, "published_on": published_on}
+            url=url,
+            defaults={
+                "title": title,
+                "title_cy": title_cy,
+                "publisher": publisher,
+                "publisher_cy": publisher_cy,
+                "published_on": published_on,
+            },
         )
     return consultation
 
@@ -83,7 +106,9 @@ def load_arguments(consultation: Consultation, editor) -> None:
             argument.publish()
         for key in source_keys:
             title, url, _publisher, _date = demo.SOURCES[key]
-            argument.sources.update_or_create(url=url, defaults={"title": title})
+            argument.sources.update_or_create(
+                url=url, defaults={"title": title, "title_cy": demo.SOURCES_CY[key][0]}
+            )
 
 
 def load_readers(consultation: Consultation) -> None:
@@ -152,6 +177,7 @@ def load_signatures(statement: Statement) -> None:
             f"{first} {last}",
             f"{first}.{last}.{number}@example.org".lower(),
             listed=number % 3 == 0,
+            postcode=demo.DEMO_POSTCODES[number % len(demo.DEMO_POSTCODES)],
         )
 
 
@@ -167,10 +193,20 @@ def load_signatures_for(statement: Statement) -> None:
             f"{first} {last}",
             f"{first}.{last}.for.{number}@example.org".lower(),
             listed=number % 2 == 0,
+            postcode=demo.DEMO_POSTCODES[(number + 3) % len(demo.DEMO_POSTCODES)],
         )
 
 
-def sign(statement: Statement, name: str, email: str, *, organisation=None, public_role="", listed=True):
+def sign(
+    statement: Statement,
+    name: str,
+    email: str,
+    *,
+    organisation=None,
+    public_role="",
+    listed=True,
+    postcode="",
+):
     kind = Signature.Kind.INDIVIDUAL
     if organisation:
         kind = Signature.Kind.ORGANISATION
@@ -187,8 +223,11 @@ def sign(statement: Statement, name: str, email: str, *, organisation=None, publ
             "public_role": public_role,
             "role_status": Signature.RoleStatus.PENDING if public_role else "",
             "show_name": listed,
+            "postcode": postcode,
         },
     )
+    if signature.postcode != postcode:
+        Signature.objects.filter(pk=signature.pk).update(postcode=postcode)
     if signature.state == Signature.State.PENDING:
         signature.confirm()
     return signature
