@@ -1,8 +1,9 @@
 """allauth customisation: its mail goes through the site's outbox, templates and addresses.
 
 Every account email is written with the site's own templates (templates/account/email/) in the
-reader's language and queued in the outbox like every other email. Its links are built from
-SITE_URL, never from the request's Host header, so a forged Host changes no link.
+reader's language, signed with the operator's name (OPERATOR_NAME), and queued in the outbox like
+every other email. Its links are built from SITE_URL, never from the request's Host header, so a
+forged Host changes no link.
 """
 
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -23,7 +24,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # Some of allauth's flows build their links from the request (a sign-up link for an
         # unknown address): every link is moved to SITE_URL, whichever flow made it.
         context = {key: on_site(value) if is_link(key, value) else value for key, value in context.items()}
-        context |= {"email": email, "SITE_URL": settings.SITE_URL}
+        context |= {"email": email, "SITE_URL": settings.SITE_URL, "OPERATOR_NAME": settings.OPERATOR_NAME}
         user = context.get("user")
         emails.queue_templates(
             template_prefix,

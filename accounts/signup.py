@@ -16,13 +16,15 @@ from accounts.models import User
 from consult import languages, links
 
 
-def sign_up(email: str, password_hash: str, language: str) -> bool:
-    """Make an unverified account and email its link; returns whether an account was made."""
+def sign_up(email: str, password_hash: str, language: str, display_name: str = "") -> bool:
+    """Make an unverified account and email its link; returns whether an account was made.
+
+    A known address keeps its account as it is: the name typed with it is not applied."""
     with languages.override(language):
         if not filter_users_by_email(email):
             try:
                 with transaction.atomic():
-                    user = User.objects.create(email=email, password=password_hash)
+                    user = User.objects.create(email=email, password=password_hash, display_name=display_name)
                     address = EmailAddress.objects.create(
                         user=user, email=email, primary=True, verified=False
                     )

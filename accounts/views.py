@@ -1,4 +1,5 @@
-"""The account pages that are the site's own (allauth provides the rest): "My signatures"."""
+"""The account pages that are the site's own (allauth provides the rest): "Your name" and
+"My signatures"."""
 
 from typing import cast
 
@@ -7,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import DisplayNameForm
 from accounts.models import User
 from consult.forms.signing import UpdatesForm
 from consult.models import ConsentEvent, Signature
@@ -17,6 +19,20 @@ from consult.models import ConsentEvent, Signature
 def get_own_signature(user, pk: int) -> Signature:
     """One of the user's signatures (Signature.objects.of_person says which), or 404."""
     return get_object_or_404(Signature.objects.of_person(user), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def display_name(request: HttpRequest) -> HttpResponse:
+    """The name shown beside the person's arguments and to their organisations' members."""
+    user = cast(User, request.user)  # Logged in: login_required.
+    form = DisplayNameForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your name is saved."))
+        return redirect("account_name")
+    status = 400 if form.errors else 200
+    return render(request, "account/display_name.html", {"form": form}, status=status)
 
 
 @require_GET

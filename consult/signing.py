@@ -173,7 +173,9 @@ def carry_out(row: SignAttempt) -> None:
         resend(payload["email_normalised"])
         return
     if row.kind == SignAttempt.Kind.SIGN_UP:
-        accounts_signup.sign_up(payload["email"], payload["password_hash"], payload["language"])
+        accounts_signup.sign_up(
+            payload["email"], payload["password_hash"], payload["language"], payload.get("display_name", "")
+        )
         return
     statement = Statement.objects.filter(pk=payload["statement_id"]).first()
     if statement is None:  # Deleted since: there is nothing left to sign.

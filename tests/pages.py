@@ -171,6 +171,8 @@ PAGES = [
     Page("password change", "account_change_password", login=True),
     Page("two-factor authentication", "mfa_index", login=True),
     Page("log out", "account_logout", login=True),
+    Page("your name", "account_name", login=True),
+    Page("your name, error", "account_name", login=True, invalid={"display_name": "A" * 200}, status=400),
     # Arguments.
     Page("argument form", "argument_submit", consultation, login=True),
     Page("argument form, error", "argument_submit", consultation, login=True, invalid={"claim": ""}),
@@ -246,6 +248,38 @@ PAGES = [
     Page("feedback form, error, Welsh", "feedback", invalid={"comments": ""}, status=400, language="cy"),
     Page("open data, Welsh", "open_data", language="cy"),
     Page("page not found, Welsh", None, path="/cy/no-such-page/", status=404, language="cy"),
+    # The account pages in Welsh: allauth's own strings come from locale/allauth/cy.
+    Page("log in, Welsh", "account_login", language="cy"),
+    Page(
+        "log in, error, Welsh",
+        "account_login",
+        invalid={"login": "nobody@example.org", "password": "wrong"},
+        language="cy",
+    ),
+    Page("sign up, Welsh", "account_signup", language="cy"),
+    Page(
+        "sign up, error, Welsh",
+        "account_signup",
+        invalid={"email": "not an email", "password1": "x"},
+        language="cy",
+    ),
+    Page("password reset, Welsh", "account_reset_password", language="cy"),
+    Page("password reset, error, Welsh", "account_reset_password", invalid=BAD_EMAIL, language="cy"),
+    Page("password reset sent, Welsh", "account_reset_password_done", language="cy"),
+    Page("password reset done, Welsh", "account_reset_password_from_key_done", language="cy"),
+    Page("verification sent, Welsh", "account_email_verification_sent", language="cy"),
+    Page("email addresses, Welsh", "account_email", login=True, language="cy"),
+    Page("password change, Welsh", "account_change_password", login=True, language="cy"),
+    Page("your name, Welsh", "account_name", login=True, language="cy"),
+    Page(
+        "your name, error, Welsh",
+        "account_name",
+        login=True,
+        invalid={"display_name": "https://example.org"},
+        status=400,
+        language="cy",
+    ),
+    Page("log out, Welsh", "account_logout", login=True, language="cy"),
 ]
 
 # GET routes that are deliberately not checked, each with the reason.

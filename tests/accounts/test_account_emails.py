@@ -86,3 +86,51 @@ def test_account_emails_come_in_welsh_from_a_welsh_page(client, django_capture_o
     assert message.subject == "Ailosod eich cyfrinair"
     assert message.body.startswith("Helo,\n")
     assert f"{settings.SITE_URL}/cy/accounts/password/reset/key/" in message.body
+
+
+PASSWORD = "a-long-test-password"
+# Each account email's subject, in English and Welsh, and what brings it.
+SUBJECTS = {
+    "confirmation": ("Confirm your email address", "Cadarnhewch eich cyfeiriad e-bost"),
+    "reset": ("Reset your password", "Ailosod eich cyfrinair"),
+    "unknown": ("There is no account with this email address", "Does dim cyfrif gyda'r cyfeiriad e-bost hwn"),
+    "exists": ("You already have an account", "Mae gennych gyfrif yn barod"),
+}
+
+
+def bring(kind: str, post, language: str) -> None:
+    prefix = "/cy" if language == "cy" else ""
+    if kind == "confirmation":
+        fields = {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        post("account_signup", fields, prefix + reverse("account_signup"))
+    elif kind == "exists":
+        user = UserFactory(verified=True)
+        fields = {"email": user.email, "password1": PASSWORD, "password2": PASSWORD}
+        post("account_signup", fields, prefix + reverse("account_signup"))
+    elif kind == "reset":
+        user = UserFactory(verified=True)
+        post("account_reset_password", {"email": user.email}, prefix + reverse("account_reset_password"))
+    else:
+        post(
+            "account_reset_password",
+            {"email": "nobody@example.org"},
+            prefix + reverse("account_reset_password"),
+        )
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("kind", SUBJECTS)
+def test_every_account_email_has_the_sites_subject_and_signature_in_each_language(
+    spoofed, settings, kind, language
+):
+    settings.OPERATOR_NAME = "Example Trust <&>"
+    bring(kind, spoofed, language)
+    [message] = mail.outbox
+    english, welsh = SUBJECTS[kind]
+    assert message.subject == (welsh if language == "cy" else english)
+    html = message.alternatives[0][0]
+    assert "Hello from" not in message.body and "Helo o" not in message.body
+    assert "Example Trust <&>" in message.body and "Example Trust &lt;&amp;&gt;" in html
+    assert settings.SITE_URL in message.body
+    for wording in ["Sign in", "sign in", "Sign up", "Please Confirm"]:
+        assert wording not in message.subject + message.body + html

@@ -127,9 +127,14 @@ def test_welsh_pages_are_in_welsh_and_say_so(client, statement):
 
 
 def test_the_account_pages_are_in_welsh_too(client, db):
-    body = client.get(welsh(reverse("account_login"))).content.decode()
-    assert "Wedi anghofio eich cyfrinair?" in body  # allauth's own string, from our catalogue.
-    assert "Forgot your password?" not in body
+    path = welsh(reverse("account_login"))
+    body = client.get(path).content.decode()
+    assert "<h1>Mewngofnodi</h1>" in body and "Rydw i wedi anghofio fy nghyfrinair" in body
+    assert "Log in" not in body.split("<main", 1)[1]
+    wrong = client.post(path, {"login": "nobody@example.org", "password": "wrong"}).content.decode()
+    # allauth's own message, from our catalogue of its strings.
+    assert "Nid yw&#x27;r cyfeiriad e-bost a/neu&#x27;r cyfrinair a roesoch yn gywir." in wrong
+    assert "<title>Gwall: Mewngofnodi" in wrong
 
 
 def test_the_switcher_links_to_the_same_page_in_the_other_language(client, statement):

@@ -285,7 +285,8 @@ def test_signer_links_unsubscribe_and_personal_data(site, anonymous):
 
 def test_account_forms(site, anonymous):
     for value in naughty_strings():
-        anonymous.post("/accounts/signup/", value, {"email": value, "password1": value, "password2": value})
+        fields = {"display_name": value, "email": value, "password1": value, "password2": value}
+        anonymous.post("/accounts/signup/", value, fields)
         anonymous.post("/accounts/login/", value, {"login": value, "password": value})
         anonymous.post("/accounts/password/reset/", value, {"email": value})
     anonymous.assert_clean()
