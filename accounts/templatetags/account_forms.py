@@ -12,4 +12,3 @@ def without_placeholder(field: BoundField) -> BoundField:
     (a placeholder disappears as soon as someone types, and is too faint for many to read)."""
     field.field.widget.attrs.pop("placeholder", None)
     return field
-
