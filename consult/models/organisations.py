@@ -104,8 +104,7 @@ class Organisation(models.Model):
 
         The decision, with its record and emails, is consult/signatories.py's `verify_organisation`.
         """
-        from consult.models.signatures import Signature  # It imports this module.
-
+        Signature = self.signatures.model  # Its module imports this one: reached by the relation.
         held = self.signatures.filter(hold=Signature.Hold.UNVERIFIED_ORGANISATION)
         with transaction.atomic():
             if not self.is_verified:
@@ -123,8 +122,7 @@ class Organisation(models.Model):
         signing again. Refusing an organisation verified earlier holds those that counted.
         Moderators who judge them fraudulent invalidate them from the signature list.
         """
-        from consult.models.signatures import Signature  # It imports this module.
-
+        Signature = self.signatures.model  # Its module imports this one: reached by the relation.
         live = self.signatures.filter(
             kind=Signature.Kind.ORGANISATION,
             hold=Signature.Hold.NONE,

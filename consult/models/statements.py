@@ -151,9 +151,7 @@ class Statement(Bilingual, models.Model):
         )
 
     def counts(self) -> Counts:
-        from consult.models.signatures import SignatureCounter
-
-        return SignatureCounter.counts_for(self.pk)
+        return self.counters.model.counts_for(self.pk)
 
     def next_milestone(self, total: int) -> int | None:
         return next((milestone for milestone in sorted(self.milestones) if milestone > total), None)
@@ -203,8 +201,7 @@ class Statement(Bilingual, models.Model):
         The organisation's signature is made for the member who proposed it (or, if they have
         gone, its longest-standing member) and confirmed through `confirm()`, so it is counted.
         """
-        from consult.models.signatures import Signature  # It imports this module.
-
+        Signature = self.signatures.model  # Its module imports this one: reached by the relation.
         if self.status != self.Status.PROPOSED:
             raise ValidationError(_("Only a proposed statement can be approved."))
         organisation = self.proposed_by
