@@ -9,10 +9,13 @@ An email is an outbox row written in the transaction that decides it, sent after
 the one sender (consult/sending.py). `queue` writes the email now: a notification describes a
 decision as it was made. A signer's email is written when it is sent, because its links carry
 tokens stored at that moment (`queue_for_signer`, `render_for_sending`). The tasks at the end are
-what hands rows to the sender.
+what hands rows to the sender, unless the task that decided the email sends it itself (`sent_here`).
 """
 
+import contextlib
 import secrets
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 
@@ -72,9 +75,33 @@ def message(
     return email
 
 
+# Whether rows written now are sent by this process once their transaction commits (`sent_here`).
+sending_here: ContextVar[bool] = ContextVar("sending_here", default=False)
+
+
+@contextlib.contextmanager
+def sent_here() -> Iterator[None]:
+    """Emails queued in this block are sent by this process after the commit, not by a task of
+    their own: for a task that decides an email (the one acting on a sign form), which would
+    otherwise publish a second task only for a worker to pick it up again."""
+    token = sending_here.set(True)
+    try:
+        yield
+    finally:
+        sending_here.reset(token)
+
+
 def deliver_after_commit(outbound: OutboundEmail) -> None:
     """Have the sender send this row once the transaction that wrote it commits."""
-    transaction.on_commit(partial(sending.enqueue, send_outbound_email, outbound.pk))
+    if sending_here.get():
+
+        def send_here() -> None:
+            send_outbound_email(outbound.pk)
+
+        # A send that fails leaves the row to the sweep; what committed stays committed.
+        transaction.on_commit(send_here, robust=True)
+    else:
+        transaction.on_commit(partial(sending.enqueue, send_outbound_email, outbound.pk))
 
 
 def queue(
