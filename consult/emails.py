@@ -14,6 +14,7 @@ what hands rows to the sender, unless the task that decided the email sends it i
 
 import contextlib
 import secrets
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.defaultfilters import linebreaks
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from consult import abuse, languages, markup, sending
@@ -91,17 +93,25 @@ def sent_here() -> Iterator[None]:
         sending_here.reset(token)
 
 
-def deliver_after_commit(outbound: OutboundEmail) -> None:
-    """Have the sender send this row once the transaction that wrote it commits."""
-    if sending_here.get():
-
-        def send_here() -> None:
-            send_outbound_email(outbound.pk)
-
-        # A send that fails leaves the row to the sweep; what committed stays committed.
-        transaction.on_commit(send_here, robust=True)
-    else:
+def save_and_deliver(outbound: OutboundEmail) -> OutboundEmail:
+    """Write a new row and have the sender send it once the transaction that writes it commits:
+    in a task of its own, or, in `sent_here`, in this process. A row sent here is written claimed
+    already, so no sender takes it meanwhile (and no claim costs a transaction of its own); if
+    this process dies before sending it, the sweep sends it once the claim has lapsed."""
+    if not sending_here.get():
+        outbound.save(force_insert=True)
         transaction.on_commit(partial(sending.enqueue, send_outbound_email, outbound.pk))
+        return outbound
+    claimed_at = time.monotonic()
+    outbound.claimed_until = timezone.now() + sending.lease()
+    outbound.save(force_insert=True)
+
+    def send_here() -> None:
+        sending.deliver_claimed([outbound], render_for_sending, claimed_at)
+
+    # A send that fails leaves the row to the sweep; what committed stays committed.
+    transaction.on_commit(send_here, robust=True)
+    return outbound
 
 
 def queue(
@@ -129,7 +139,7 @@ def queue_written(
     about_fields = {}
     if about is not None:
         about_fields = {"content_type": ContentType.objects.get_for_model(about), "object_id": str(about.pk)}
-    outbound = OutboundEmail.objects.create(
+    outbound = OutboundEmail(
         kind=OutboundEmail.Kind.MESSAGE,
         to=to,
         language=languages.supported(language),
@@ -139,8 +149,7 @@ def queue_written(
         html=html,
         **about_fields,
     )
-    deliver_after_commit(outbound)
-    return outbound
+    return save_and_deliver(outbound)
 
 
 def queue_for_signer(signature: Signature, kind: str, ip_hash: str = "") -> OutboundEmail:
@@ -148,11 +157,8 @@ def queue_for_signer(signature: Signature, kind: str, ip_hash: str = "") -> Outb
 
     `ip_hash`: for a repeat email, the hashed address that asked for it (the mail caps count it).
     """
-    outbound = OutboundEmail.objects.create(
-        signature=signature, kind=kind, language=signature.language, ip_hash=ip_hash
-    )
-    deliver_after_commit(outbound)
-    return outbound
+    outbound = OutboundEmail(signature=signature, kind=kind, language=signature.language, ip_hash=ip_hash)
+    return save_and_deliver(outbound)
 
 
 # Signers' emails, written when sent.

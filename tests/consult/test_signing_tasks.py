@@ -138,13 +138,16 @@ def test_an_email_the_signing_task_could_not_send_is_left_to_the_outbox_sweep(
     client, statement, django_capture_on_commit_callbacks, caplog
 ):
     """The task that signs sends the email itself; when that fails, what it saved stays saved."""
-    with mock.patch("consult.sending.deliver", side_effect=RuntimeError("down")):
+    with mock.patch("consult.sending.send", side_effect=RuntimeError("down")):
         response = post_sign(client, statement, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     assert Signature.objects.count() == 1 and SignAttempt.objects.count() == 0 and mail.outbox == []
     assert "RuntimeError: down" in caplog.text
-    # What time does: the row is old enough for the sweep, and any claim on it has lapsed.
-    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2), claimed_until=None)
+    # The row was written claimed by the task, as a sender that died mid-send leaves it: the
+    # sweep leaves it alone until the claim lapses, then sends it.
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert emails.send_unsent_emails() == 0
+    OutboundEmail.objects.update(claimed_until=timezone.now())
     assert emails.send_unsent_emails() == 1
     assert len(mail.outbox) == 1
 
