@@ -306,24 +306,33 @@ class Batch:
 
 
 def prepare(rows: list[OutboundEmail]) -> Batch:
-    """Statements and updates in two queries, and every link's token stored in one per purpose."""
+    """Statements and updates in two queries at most, and every link's token stored in one."""
     signer_rows = [row for row in rows if row.kind in OutboundEmail.SIGNER_KINDS]
     updates = Update.objects.in_bulk({row.update_id for row in signer_rows if row.update_id})
+    # The task that signs and sends at once (`sent_here`) has its statement in hand already.
+    known = {
+        row.signature.statement_id: row.signature.statement
+        for row in signer_rows
+        if Signature.statement.is_cached(row.signature)
+    }
     statement_ids = {row.signature.statement_id for row in signer_rows}
-    statements = Statement.objects.in_bulk(
-        statement_ids | {update.statement_id for update in updates.values()}
+    statements = known | Statement.objects.in_bulk(
+        (statement_ids | {update.statement_id for update in updates.values()}) - set(known)
     )
     for row in signer_rows:
         row.signature.statement = statements[row.signature.statement_id]
     for update in updates.values():
         update.statement = statements[update.statement_id]
-    confirming = [row.signature_id for row in rows if row.kind in CONFIRMATIONS]
+    tokens = SignatureToken.issue_for(
+        {
+            SignatureToken.Purpose.MANAGE: [row.signature_id for row in signer_rows],
+            SignatureToken.Purpose.CONFIRM: [row.signature_id for row in rows if row.kind in CONFIRMATIONS],
+        }
+    )
     return Batch(
         layouts={update_id: update_layouts(update) for update_id, update in updates.items()},
-        manage_tokens=SignatureToken.issue_many(
-            [row.signature_id for row in signer_rows], SignatureToken.Purpose.MANAGE
-        ),
-        confirm_tokens=SignatureToken.issue_many(confirming, SignatureToken.Purpose.CONFIRM),
+        manage_tokens=tokens[SignatureToken.Purpose.MANAGE],
+        confirm_tokens=tokens[SignatureToken.Purpose.CONFIRM],
     )
 
 
