@@ -79,14 +79,15 @@ class SignatureToken(models.Model):
     def find(cls, raw: str, purpose: str, lock: bool = False) -> "SignatureToken | None":
         """The token behind `raw`, whatever its state (expired, used), or None if forged.
 
-        With `lock`, inside a transaction, the token's row stays locked until it ends, so two
-        uses of one token at once are served one after the other.
+        With `lock`, inside a transaction, the token's row and its signature's stay locked until
+        it ends, so two uses of one token at once are served one after the other, and the
+        signature read is the one a change may start from (Signature.confirm(locked=True)).
         """
         if not raw or len(raw) > 100:
             return None
         tokens = cls.objects.filter(digest=token_digest(raw), purpose=purpose)
         if lock:
-            tokens = tokens.select_for_update(of=("self",))
+            tokens = tokens.select_for_update(of=("self", "signature"))
         return tokens.select_related("signature__statement").first()
 
     @property
