@@ -9,10 +9,14 @@ An email is an outbox row written in the transaction that decides it, sent after
 the one sender (consult/sending.py). `queue` writes the email now: a notification describes a
 decision as it was made. A signer's email is written when it is sent, because its links carry
 tokens stored at that moment (`queue_for_signer`, `render_for_sending`). The tasks at the end are
-what hands rows to the sender.
+what hands rows to the sender, unless the task that decided the email sends it itself (`sent_here`).
 """
 
+import contextlib
 import secrets
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,6 +30,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.defaultfilters import linebreaks
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from consult import abuse, languages, markup, sending
@@ -69,9 +74,41 @@ def message(
     return email
 
 
-def deliver_after_commit(outbound: OutboundEmail) -> None:
-    """Have the sender send this row once the transaction that wrote it commits."""
-    transaction.on_commit(partial(sending.enqueue, send_outbound_email, outbound.pk))
+# Whether rows written now are sent by this process once their transaction commits (`sent_here`).
+sending_here: ContextVar[bool] = ContextVar("sending_here", default=False)
+
+
+@contextlib.contextmanager
+def sent_here() -> Iterator[None]:
+    """Emails queued in this block are sent by this process after the commit, not by a task of
+    their own: for a task that decides an email (the one acting on a sign form), which would
+    otherwise publish a second task only for a worker to pick it up again."""
+    token = sending_here.set(True)
+    try:
+        yield
+    finally:
+        sending_here.reset(token)
+
+
+def save_and_deliver(outbound: OutboundEmail) -> OutboundEmail:
+    """Write a new row and have the sender send it once the transaction that writes it commits:
+    in a task of its own, or, in `sent_here`, in this process. A row sent here is written claimed
+    already, so no sender takes it meanwhile (and no claim costs a transaction of its own); if
+    this process dies before sending it, the sweep sends it once the claim has lapsed."""
+    if not sending_here.get():
+        outbound.save(force_insert=True)
+        transaction.on_commit(partial(sending.enqueue, send_outbound_email, outbound.pk))
+        return outbound
+    claimed_at = time.monotonic()
+    outbound.claimed_until = timezone.now() + sending.lease()
+    outbound.save(force_insert=True)
+
+    def send_here() -> None:
+        sending.deliver_claimed([outbound], render_for_sending, claimed_at)
+
+    # A send that fails leaves the row to the sweep; what committed stays committed.
+    transaction.on_commit(send_here, robust=True)
+    return outbound
 
 
 def queue(
@@ -99,7 +136,7 @@ def queue_written(
     about_fields = {}
     if about is not None:
         about_fields = {"content_type": ContentType.objects.get_for_model(about), "object_id": str(about.pk)}
-    outbound = OutboundEmail.objects.create(
+    outbound = OutboundEmail(
         kind=OutboundEmail.Kind.MESSAGE,
         to=to,
         language=languages.supported(language),
@@ -109,8 +146,7 @@ def queue_written(
         html=html,
         **about_fields,
     )
-    deliver_after_commit(outbound)
-    return outbound
+    return save_and_deliver(outbound)
 
 
 def queue_for_signer(signature: Signature, kind: str, ip_hash: str = "") -> OutboundEmail:
@@ -118,11 +154,8 @@ def queue_for_signer(signature: Signature, kind: str, ip_hash: str = "") -> Outb
 
     `ip_hash`: for a repeat email, the hashed address that asked for it (the mail caps count it).
     """
-    outbound = OutboundEmail.objects.create(
-        signature=signature, kind=kind, language=signature.language, ip_hash=ip_hash
-    )
-    deliver_after_commit(outbound)
-    return outbound
+    outbound = OutboundEmail(signature=signature, kind=kind, language=signature.language, ip_hash=ip_hash)
+    return save_and_deliver(outbound)
 
 
 # Signers' emails, written when sent.
@@ -270,24 +303,33 @@ class Batch:
 
 
 def prepare(rows: list[OutboundEmail]) -> Batch:
-    """Statements and updates in two queries, and every link's token stored in one per purpose."""
+    """Statements and updates in two queries at most, and every link's token stored in one."""
     signer_rows = [row for row in rows if row.kind in OutboundEmail.SIGNER_KINDS]
     updates = Update.objects.in_bulk({row.update_id for row in signer_rows if row.update_id})
+    # The task that signs and sends at once (`sent_here`) has its statement in hand already.
+    known = {
+        row.signature.statement_id: row.signature.statement
+        for row in signer_rows
+        if Signature.statement.is_cached(row.signature)
+    }
     statement_ids = {row.signature.statement_id for row in signer_rows}
-    statements = Statement.objects.in_bulk(
-        statement_ids | {update.statement_id for update in updates.values()}
+    statements = known | Statement.objects.in_bulk(
+        (statement_ids | {update.statement_id for update in updates.values()}) - set(known)
     )
     for row in signer_rows:
         row.signature.statement = statements[row.signature.statement_id]
     for update in updates.values():
         update.statement = statements[update.statement_id]
-    confirming = [row.signature_id for row in rows if row.kind in CONFIRMATIONS]
+    tokens = SignatureToken.issue_for(
+        {
+            SignatureToken.Purpose.MANAGE: [row.signature_id for row in signer_rows],
+            SignatureToken.Purpose.CONFIRM: [row.signature_id for row in rows if row.kind in CONFIRMATIONS],
+        }
+    )
     return Batch(
         layouts={update_id: update_layouts(update) for update_id, update in updates.items()},
-        manage_tokens=SignatureToken.issue_many(
-            [row.signature_id for row in signer_rows], SignatureToken.Purpose.MANAGE
-        ),
-        confirm_tokens=SignatureToken.issue_many(confirming, SignatureToken.Purpose.CONFIRM),
+        manage_tokens=tokens[SignatureToken.Purpose.MANAGE],
+        confirm_tokens=tokens[SignatureToken.Purpose.CONFIRM],
     )
 
 

@@ -100,9 +100,12 @@ def enqueue(task, *args) -> None:
 
 def deliver(emails: QuerySet[OutboundEmail], render: Renderer, limit: int = 1) -> Outcome:
     """Claim up to `limit` due rows of `emails`, write them with `render`, and send them."""
-    held_for = lease()
     claimed_at = time.monotonic()
-    claimed = emails.claim(limit, held_for)
+    return deliver_claimed(emails.claim(limit, lease()), render, claimed_at)
+
+
+def deliver_claimed(claimed: list[OutboundEmail], render: Renderer, claimed_at: float) -> Outcome:
+    """Write and send rows this sender holds, claimed for `lease()` at `claimed_at` (monotonic)."""
     if not claimed:
         return Outcome()
     needed = []
@@ -112,10 +115,11 @@ def deliver(emails: QuerySet[OutboundEmail], render: Renderer, limit: int = 1) -
         else:
             needed.append(row)
     # Nothing may start once the lease could lapse during it (a send can take two timeouts).
-    deadline = claimed_at + held_for.total_seconds() - 2 * email_timeout()
+    deadline = claimed_at + lease().total_seconds() - 2 * email_timeout()
     outcome = send(needed, written(needed, render), deadline)
     outcome.claimed = len(claimed)
-    Update.objects.filter(pk__in={row.update_id for row in claimed if row.update_id}).finish_sent()
+    if update_ids := {row.update_id for row in claimed if row.update_id}:
+        Update.objects.filter(pk__in=update_ids).finish_sent()
     return outcome
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts import signup as accounts_signup
 from consult import sending
-from consult.emails import queue_for_signer
+from consult.emails import queue_for_signer, sent_here
 from consult.models import ConsentEvent, OutboundEmail, SignAttempt, Signature, Statement
 
 # Attempts younger than this are left to the task queued when they were written.
@@ -192,8 +192,11 @@ def carry_out(row: SignAttempt) -> None:
 
 @shared_task
 def carry_out_attempt(attempt_id: int) -> bool:
-    """Act on one attempt and delete it, in one transaction: run twice, it acts once."""
-    with transaction.atomic():
+    """Act on one attempt and delete it, in one transaction: run twice, it acts once.
+
+    The email it decides is sent from here once that commits: one task per signature, not two.
+    """
+    with sent_here(), transaction.atomic():
         row = SignAttempt.objects.select_for_update(skip_locked=True).filter(pk=attempt_id).first()
         if row is None:  # Done already, or being done by another worker right now.
             return False

@@ -328,18 +328,19 @@ class Signature(models.Model):
         """Confirmed but held: shown beside the count as awaiting checks."""
         return counters_of(self.state, self.kind, self.hold, self.role_status) == [SignatureCounter.AWAITING]
 
-    def _change(self, from_states: set[str] | None = None, **changes) -> bool:
+    def _change(self, from_states: set[str] | None = None, locked: bool = False, **changes) -> bool:
         """Apply changes to this signature and move the counters to match, atomically.
 
         The row is locked first and its state checked there (not on this possibly stale
         copy), so a double click on "confirm", or a confirmation racing a moderator's
         invalidation, moves the counters once and never revives an invalidated signature.
-        Returns whether anything changed.
+        With `locked`, this copy was read with its row locked, in the caller's transaction
+        still open: it is the current one. Returns whether anything changed.
         """
         # No savepoint inside a caller's transaction (it costs two round trips): nothing here
         # catches an error, so a failure rolls back the caller's transaction as a whole.
         with transaction.atomic(savepoint=False):
-            current = Signature.objects.select_for_update().get(pk=self.pk)
+            current = self if locked else Signature.objects.select_for_update().get(pk=self.pk)
             if from_states is not None and current.state not in from_states:
                 return False
             if all(getattr(current, field) == value for field, value in changes.items()):
@@ -368,8 +369,10 @@ class Signature(models.Model):
             setattr(self, field, value)
         return True
 
-    def confirm(self) -> bool:
-        return self._change({self.State.PENDING}, state=self.State.CONFIRMED, confirmed_at=timezone.now())
+    def confirm(self, locked: bool = False) -> bool:
+        return self._change(
+            {self.State.PENDING}, locked, state=self.State.CONFIRMED, confirmed_at=timezone.now()
+        )
 
     def withdraw(self) -> bool:
         live = {self.State.PENDING, self.State.CONFIRMED, self.State.INVALIDATED}

@@ -55,11 +55,23 @@ class SignatureToken(models.Model):
     @classmethod
     def issue_many(cls, signature_ids: list[int], purpose: str) -> dict[int, str]:
         """Tokens for many signatures in one query (an update's batch): signature id -> raw value."""
-        raws = {signature_id: secrets.token_urlsafe(32) for signature_id in signature_ids}
-        expires_at = timezone.now() + cls.CONFIRM_LIFETIME if purpose == cls.Purpose.CONFIRM else None
+        return cls.issue_for({purpose: signature_ids})[purpose]
+
+    @classmethod
+    def issue_for(cls, wanted: dict[str, list[int]]) -> dict[str, dict[int, str]]:
+        """Tokens of several purposes in one query (a confirmation's manage and confirm links):
+        purpose -> signature id -> raw value."""
+        now = timezone.now()
+        raws = {purpose: {pk: secrets.token_urlsafe(32) for pk in ids} for purpose, ids in wanted.items()}
         cls.objects.bulk_create(
-            cls(signature_id=signature_id, purpose=purpose, digest=token_digest(raw), expires_at=expires_at)
-            for signature_id, raw in raws.items()
+            cls(
+                signature_id=signature_id,
+                purpose=purpose,
+                digest=token_digest(raw),
+                expires_at=now + cls.CONFIRM_LIFETIME if purpose == cls.Purpose.CONFIRM else None,
+            )
+            for purpose, tokens in raws.items()
+            for signature_id, raw in tokens.items()
         )
         return raws
 
@@ -67,14 +79,15 @@ class SignatureToken(models.Model):
     def find(cls, raw: str, purpose: str, lock: bool = False) -> "SignatureToken | None":
         """The token behind `raw`, whatever its state (expired, used), or None if forged.
 
-        With `lock`, inside a transaction, the token's row stays locked until it ends, so two
-        uses of one token at once are served one after the other.
+        With `lock`, inside a transaction, the token's row and its signature's stay locked until
+        it ends, so two uses of one token at once are served one after the other, and the
+        signature read is the one a change may start from (Signature.confirm(locked=True)).
         """
         if not raw or len(raw) > 100:
             return None
         tokens = cls.objects.filter(digest=token_digest(raw), purpose=purpose)
         if lock:
-            tokens = tokens.select_for_update(of=("self",))
+            tokens = tokens.select_for_update(of=("self", "signature"))
         return tokens.select_related("signature__statement").first()
 
     @property

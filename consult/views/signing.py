@@ -182,13 +182,14 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             request, "consult/sign/confirm.html", {"signature": signature, "statement": signature.statement}
         )
     with transaction.atomic():
-        # Locked as it is read: a double click waits here, then finds the token used.
+        # Locked as it is read, with its signature: a double click waits here, then finds the
+        # token used.
         found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM, lock=True)
         usable = confirmable(found)
         if usable:
             found.used_at = timezone.now()
             found.save(update_fields=["used_at"])
-            found.signature.confirm()
+            found.signature.confirm(locked=True)
     if not usable:
         return invalid_link(request, found)
     manage_token = SignatureToken.issue(found.signature, SignatureToken.Purpose.MANAGE)

@@ -9,8 +9,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from consult import emails, tasks
-from consult.models import OutboundEmail, Signature, SignatureCounter, SignatureToken, Statement
+from consult import emails, signing, tasks
+from consult.models import (
+    OutboundEmail,
+    SignAttempt,
+    Signature,
+    SignatureCounter,
+    SignatureToken,
+    Statement,
+)
 from tests.consult.signers import post_sign
 from tests.factories import SignatureFactory, StatementFactory
 
@@ -113,15 +120,34 @@ def test_an_address_refused_for_good_is_not_tried_again(statement):
     assert mail.outbox == []
 
 
-def test_broker_down_signing_still_succeeds_and_the_sweep_sends_later(
+def test_broker_down_signing_still_succeeds_and_the_sweeps_send_later(
     client, statement, django_capture_on_commit_callbacks, caplog
 ):
-    with mock.patch.object(emails.send_outbound_email, "delay", side_effect=ConnectionRefusedError("broker")):
+    with mock.patch.object(signing.carry_out_attempt, "delay", side_effect=ConnectionRefusedError("broker")):
         response = post_sign(client, statement, django_capture_on_commit_callbacks)
     assert response.status_code == 302
-    assert Signature.objects.count() == 1 and mail.outbox == []
+    assert Signature.objects.count() == 0 and mail.outbox == []
     assert "the sweep will do it" in caplog.text
+    SignAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signing.carry_out_waiting_attempts() == 1
+    assert Signature.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_an_email_the_signing_task_could_not_send_is_left_to_the_outbox_sweep(
+    client, statement, django_capture_on_commit_callbacks, caplog
+):
+    """The task that signs sends the email itself; when that fails, what it saved stays saved."""
+    with mock.patch("consult.sending.send", side_effect=RuntimeError("down")):
+        response = post_sign(client, statement, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1 and SignAttempt.objects.count() == 0 and mail.outbox == []
+    assert "RuntimeError: down" in caplog.text
+    # The row was written claimed by the task, as a sender that died mid-send leaves it: the
+    # sweep leaves it alone until the claim lapses, then sends it.
     OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert emails.send_unsent_emails() == 0
+    OutboundEmail.objects.update(claimed_until=timezone.now())
     assert emails.send_unsent_emails() == 1
     assert len(mail.outbox) == 1
 
