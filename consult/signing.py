@@ -150,19 +150,23 @@ def attempt_to_sign(
     return attempt(SignAttempt.Kind.SIGN, payload)
 
 
-def attempt_to_resend(email_normalised: str) -> SignAttempt:
+def attempt_to_resend(email_normalised: str, ip_hash: str) -> SignAttempt:
     """`resend`, after the response."""
-    return attempt(SignAttempt.Kind.RESEND, {"email_normalised": email_normalised})
+    return attempt(SignAttempt.Kind.RESEND, {"email_normalised": email_normalised, "ip_hash": ip_hash})
 
 
-def resend(email_normalised: str) -> int:
-    """New confirmation links for the pending signatures of an address, each within its cap."""
+def resend(email_normalised: str, ip_hash: str = "") -> int:
+    """New confirmation links for the pending signatures of an address, each within its cap.
+
+    Each link counts towards the mail caps of `ip_hash`, the address asking, as a repeat
+    attempt to sign does: a stranger's pending signature cannot be used to mail them past it.
+    """
     pending = Signature.objects.filter(email_normalised=email_normalised, state=Signature.State.PENDING)
     sent = 0
     with transaction.atomic():
         for signature in pending.select_for_update():
             if signature.outbound_emails.repeats().count() < OutboundEmail.MAX_REPEATS:
-                queue_for_signer(signature, OutboundEmail.Kind.CONFIRM_AGAIN)
+                queue_for_signer(signature, OutboundEmail.Kind.CONFIRM_AGAIN, ip_hash=ip_hash)
                 sent += 1
     return sent
 
@@ -170,7 +174,7 @@ def resend(email_normalised: str) -> int:
 def carry_out(row: SignAttempt) -> None:
     payload = row.payload
     if row.kind == SignAttempt.Kind.RESEND:
-        resend(payload["email_normalised"])
+        resend(payload["email_normalised"], payload.get("ip_hash", ""))
         return
     if row.kind == SignAttempt.Kind.SIGN_UP:
         accounts_signup.sign_up(

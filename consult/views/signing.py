@@ -287,7 +287,7 @@ def resend(request: HttpRequest) -> HttpResponse:
     form = ResendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Whether the address has pending signatures is found out after the response.
-        signing.attempt_to_resend(normalise_email(form.cleaned_data["email"]))
+        signing.attempt_to_resend(normalise_email(form.cleaned_data["email"]), ip_hash(client_ip(request)))
         return render(request, "consult/sign/resent.html")
     status = 400 if request.method == "POST" else 200
     return render(request, "consult/sign/resend.html", {"resend_form": form}, status=status)

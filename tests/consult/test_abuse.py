@@ -272,6 +272,22 @@ def test_repeat_emails_count_towards_the_askers_cap(sign_from, settings):
     assert mails_to("new@example.org") == 0
 
 
+def test_resent_links_count_towards_the_askers_cap(sign_from, settings, django_capture_on_commit_callbacks):
+    settings.SIGN_MAIL_CAP_PER_IP = "2/h"
+    sign_from("203.0.113.5", "stranger@example.org")
+    asker = Client(REMOTE_ADDR="198.51.100.7")
+    for _attempt in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            asker.post(reverse("signature_resend"), {"email": "stranger@example.org"})
+    # Two resent links fill the asker's cap of two; the third is not sent (the per-signature
+    # limit of repeats would have let it go).
+    assert mails_to("stranger@example.org") == 3
+    resent = outbox_of("stranger@example.org")[1:]
+    sent, skipped = OutboundEmail.State.SENT, OutboundEmail.State.SKIPPED
+    assert [row.state for row in resent] == [sent, sent, skipped]
+    assert resent[0].ip_hash and resent[0].ip_hash != Signature.objects.get().ip_hash
+
+
 def test_confirm_again_emails_count_and_are_capped_per_domain(sign_from, settings):
     settings.SIGN_MAIL_CAP_PER_DOMAIN = "2/h"
     sign_from("203.0.113.5", "stranger@throwaway.example")
