@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
 from django.utils import translation
 
 
@@ -41,7 +41,24 @@ def override(language: str) -> Iterator[None]:
 
 def alternates(request: HttpRequest) -> list[dict[str, str]]:
     """The page in each language: code, name and address; empty for a page in one language only."""
-    here = request.get_full_path()
+    # Every page shows the switcher, and translating an address resolves it and reverses it again
+    # in each language: each process remembers the answer for the paths it was last asked about,
+    # and adds the query string (which translating keeps as it is) afterwards.
+    path, mark, query = request.get_full_path().partition("?")
+    key = (translation.get_language(), get_urlconf(), path)
+    pages = known_alternates.get(key)
+    if pages is None:
+        if len(known_alternates) >= ALTERNATES_MAX:
+            known_alternates.clear()
+        pages = known_alternates[key] = addresses_in_each_language(path)
+    return [page | {"url": page["url"] + mark + query} for page in pages]
+
+
+ALTERNATES_MAX = 1000
+known_alternates: dict[tuple[str | None, str | None, str], list[dict[str, str]]] = {}
+
+
+def addresses_in_each_language(here: str) -> list[dict[str, str]]:
     pages = [
         {"code": code, "name": name, "url": translate_url(here, activation_code(code))}
         for code, name in settings.LANGUAGES

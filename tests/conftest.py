@@ -98,10 +98,12 @@ def empty_local_documents():
 
 def forget_shared_pages() -> None:
     """Forget the anonymous readers' shared copies of pages, as PAGE_CACHE_SECONDS passing would."""
+    from consult.views.filled_in import blanks
     from consult.views.reading import local_copies
 
     cache.clear()
     local_copies.clear()
+    blanks.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from consult.links import absolute
 from consult.models import ConsentEvent, Signature, SignatureToken, Statement
 from consult.models.signing import token_digest
 from consult.ratelimits import client_ip, ip_hash
-from consult.views import pages
+from consult.views import filled_in, pages
 from consult.views.limits import over_limit, rate_limited, too_many
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def check_email_redirect(statement: Statement, email: str, public_role: str = ""
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
-        return sign_page(request, pages.get_public_statement(slug))
+        return filled_in.sign_page(request, lambda: sign_page(request, pages.get_public_statement(slug)))
     # Only the statement's own row: the page's related objects are read only if it is shown again.
     statement = get_object_or_404(Statement.objects.public(), slug=slug)
     if not statement.is_open:

@@ -148,6 +148,16 @@ def test_the_switcher_links_to_the_same_page_in_the_other_language(client, state
     assert 'lang="cy">Cymraeg</a>' not in cymraeg  # Only the other language is offered.
 
 
+def test_the_remembered_switcher_keeps_each_requests_own_query(client, statement):
+    """Each process remembers a path's addresses in each language; the query is each request's own."""
+    path = statement.get_absolute_url()
+    client.get(path)
+    assert f'<a href="/cy{path}" hreflang="cy"' in client.get(path).content.decode()
+    again = client.get(path + "?page=3&x=%3Cb%3E").content.decode()
+    assert f'<a href="/cy{path}?page=3&amp;x=%3Cb%3E" hreflang="cy" lang="cy">Cymraeg</a>' in again
+    assert f'<a href="/cy{path}" hreflang="cy"' in client.get(path).content.decode()
+
+
 def test_a_page_in_one_language_has_no_switcher(client, db):
     body = client.get(reverse("api_docs")).content.decode()
     assert "hreflang" not in body

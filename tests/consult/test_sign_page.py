@@ -2,6 +2,7 @@
 
 import html
 import re
+import time
 from urllib.parse import urlencode
 
 import pytest
@@ -9,7 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from consult import languages
+from consult.forms.signing import served_at
 from consult.models import Signature, Statement
+from consult.views import filled_in
 from tests.consult.signers import post_sign, sign_data
 from tests.factories import StatementFactory
 from tests.naughty import EXTRA, as_sent
@@ -211,3 +214,50 @@ def test_no_page_shown_after_a_post_switches_language_to_an_address_get_cannot_o
         assert links, page
         for link in links:
             assert client.get(html.unescape(link)).status_code in (200, 302), (page, link)
+
+
+def test_anonymous_signers_share_one_rendering_but_never_a_token(statement):
+    """The second signer's page is the first one's blank, filled in: fresh CSRF and timing tokens
+    that work, and nothing else different."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [client.get(sign_url(statement)) for client in (first, second)]
+    bodies = [page.content.decode() for page in pages]
+    assert filled_in.blanks, "the second page was not filled in from the first one's blank"
+    csrf = [input_value(body, "csrfmiddlewaretoken") for body in bodies]
+    timing = [input_value(body, "started") for body in bodies]
+    assert csrf[0] != csrf[1] and timing[0] != timing[1]
+    assert bodies[0].replace(csrf[0], "").replace(timing[0], "") == bodies[1].replace(csrf[1], "").replace(
+        timing[1], ""
+    )
+    assert "stand-in" not in bodies[1]
+    assert pages[1]["Cache-Control"] == pages[0]["Cache-Control"] and "private" in pages[1]["Cache-Control"]
+    assert served_at(timing[1]) == pytest.approx(time.time(), abs=5)
+    # The filled-in CSRF token goes with the second signer's own cookie: their form is accepted.
+    answer = second.post(sign_url(statement), sign_data(csrfmiddlewaretoken=csrf[1], started=timing[1]))
+    assert answer.status_code == 302
+    stranger = Client(enforce_csrf_checks=True)
+    refused = stranger.post(sign_url(statement), sign_data(csrfmiddlewaretoken=csrf[1]))
+    assert refused.status_code == 403
+
+
+def test_each_language_has_its_own_blank(client, statement):
+    client.get(sign_url(statement))
+    welsh = client.get(sign_url(statement, "cy")).content.decode()
+    assert '<html lang="cy">' in welsh and len(filled_in.blanks) == 2
+
+
+def test_a_logged_in_signer_never_gets_the_anonymous_blank(client, statement, user):
+    Client().get(sign_url(statement))
+    Client().get(sign_url(statement))
+    client.force_login(user)
+    body = client.get(sign_url(statement)).content.decode()
+    assert "Log out" in body and 'name="email"' not in body
+
+
+def test_a_closed_statement_is_not_served_from_a_blank_made_while_it_was_open(client, statement):
+    client.get(sign_url(statement))
+    filled_in.blanks.clear()  # As a second passing would.
+    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.CLOSED)
+    for _ in range(2):
+        assert "no longer takes signatures" in client.get(sign_url(statement)).content.decode()
+    assert not filled_in.blanks

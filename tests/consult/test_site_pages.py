@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from consult import languages
 from consult.models import Signature
 from consult.models.signing import SignatureToken
+from tests.conftest import forget_shared_pages
 from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +115,22 @@ def test_the_phase_banner_never_carries_a_signers_token_to_the_feedback_form(cli
     html = client.get(reverse("signature_manage", args=[token])).content.decode()
     assert f'href="{reverse("feedback")}?from=/signatures/%5Btoken%5D/"' in html
     assert f"from=/signatures/{token}" not in html
+
+
+def footer_of(html: str) -> str:
+    return html[html.index('<footer class="site-footer">') : html.index("</footer>")]
+
+
+def test_the_footer_kept_once_per_language_follows_the_language_and_the_operator(client, settings):
+    # Addresses first: a Welsh request leaves Welsh active in the test's thread.
+    home, about = reverse("home"), reverse("about")
+    with languages.override("cy"):
+        welsh_home, welsh_about = reverse("home"), reverse("about")
+    english = footer_of(client.get(home).content.decode())
+    welsh = footer_of(client.get(welsh_home).content.decode())
+    assert f'href="{welsh_about}"' in welsh and welsh_about.startswith("/cy/") and "Data agored" in welsh
+    assert f'href="{about}"' in english and "Open data" in english
+    assert footer_of(client.get(about).content.decode()) == english
+    settings.OPERATOR_NAME = "Another Operator"
+    forget_shared_pages()  # The home page's shared copy, not the footer, would still be the old one.
+    assert "This site is run by Another Operator" in footer_of(client.get(home).content.decode())
