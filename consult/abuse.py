@@ -1,9 +1,10 @@
 """The signing rules: which new signatures wait for a moderator, and which get no email yet.
 
-Run where they cost a request nothing: when a signature's
-confirmation email is about to be sent (`screen`, called by consult/emails.py), never in the web
-request, so the request does the same work whoever signs and a script learns nothing from it.
-The rules in force are the settings below, each overridden where a moderator set it in the admin
+Run where they cost a request nothing: in the task that writes a new signature, in the
+transaction that inserts it (consult/signing.py), or else when a signature's confirmation email
+is about to be sent (`screen`, called by consult/emails.py); never in the web request, so the
+request does the same work whoever signs and a script learns nothing from it. The rules in
+force are the settings below, each overridden where a moderator set it in the admin
 (consult/signing_rules.py reads them, consult/rule_changes.py records each change). In order:
 
 1. A blocked address range or email domain: held, and no email (a moderator may release it).
@@ -78,26 +79,26 @@ def screen(row: OutboundEmail) -> str:
     signature = row.signature
     if row.kind not in CONFIRMATIONS | REPEATS or signature is None:
         return ""
-    rules = signing_rules.current()
     if row.kind in CONFIRMATIONS and signature.checked_at is None and signature.hold not in NOT_EMAILED:
-        judge(signature, rules)
+        judge(signature, signing_rules.current())
         if signature.hold not in NOT_EMAILED:
             return ""  # This email is the signature's first, counted as such.
     if signature.hold in NOT_EMAILED:
         return f"Held by the signing rules ({signature.hold}); a moderator's release sends it."
-    if row.kind in REPEATS and repeat_over_cap(row, signature, rules):
+    if row.kind in REPEATS and repeat_over_cap(row, signature, signing_rules.current()):
         return "Over a mail cap: a repeat email is not sent (its reader was emailed before)."
     return ""
 
 
-def judge(signature: Signature, rules: Rules) -> None:
-    """Apply the rules to a pending signature and record the verdict on it."""
+def judge(signature: Signature, rules: Rules, locked: bool = False) -> None:
+    """Apply the rules to a pending signature and record the verdict on it. With `locked`, the
+    caller's open transaction wrote or locked the row, and this copy is the current one."""
     verdict = rule_hold(signature, rules)
     if verdict in NOT_EMAILED:
-        signature.record_checks(verdict, mailed=False)
+        signature.record_checks(verdict, mailed=False, locked=locked)
     else:
         # A hold set before (an unverified organisation, a moderator's) is kept.
-        signature.record_checks(signature.hold or verdict, mailed=True)
+        signature.record_checks(signature.hold or verdict, mailed=True, locked=locked)
 
 
 def rule_hold(signature: Signature, rules: Rules) -> str:
