@@ -25,7 +25,7 @@ The time a form took (dwell) is recorded for moderators and is never a verdict.
 import ipaddress
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from consult import signing_rules
@@ -121,15 +121,21 @@ def over_rate(signature: Signature, rules: Rules) -> bool:
     """
     if not signature.ip_hash:
         return False
-    same_address = Signature.objects.filter(
-        statement_id=signature.statement_id, ip_hash=signature.ip_hash, pk__lte=signature.pk
+    limits = [parse_rate(rate) for rate in (rules.burst_limit, rules.sustained_limit)]
+    starts = [signature.created_at - timedelta(seconds=period) for _limit, period in limits]
+    # Both windows in one statement: each a filtered count over the longer one.
+    counts = Signature.objects.filter(
+        statement_id=signature.statement_id,
+        ip_hash=signature.ip_hash,
+        pk__lte=signature.pk,
+        created_at__gt=min(starts),
+    ).aggregate(
+        **{
+            f"window{number}": Count("pk", filter=Q(created_at__gt=start))
+            for number, start in enumerate(starts)
+        }
     )
-    for rate in (rules.burst_limit, rules.sustained_limit):
-        limit, period = parse_rate(rate)
-        window_start = signature.created_at - timedelta(seconds=period)
-        if same_address.filter(created_at__gt=window_start).count() > limit:
-            return True
-    return False
+    return any(counts[f"window{number}"] > limit for number, (limit, _period) in enumerate(limits))
 
 
 def over_mail_cap(signature: Signature, allowed_range: bool, rules: Rules) -> bool:
