@@ -1,9 +1,10 @@
 """The signing rules: which new signatures wait for a moderator, and which get no email yet.
 
-Run where they cost a request nothing: when a signature's
-confirmation email is about to be sent (`screen`, called by consult/emails.py), never in the web
-request, so the request does the same work whoever signs and a script learns nothing from it.
-The rules in force are the settings below, each overridden where a moderator set it in the admin
+Run where they cost a request nothing: in the task that writes a new signature, in the
+transaction that inserts it (consult/signing.py), or else when a signature's confirmation email
+is about to be sent (`screen`, called by consult/emails.py); never in the web request, so the
+request does the same work whoever signs and a script learns nothing from it. The rules in
+force are the settings below, each overridden where a moderator set it in the admin
 (consult/signing_rules.py reads them, consult/rule_changes.py records each change). In order:
 
 1. A blocked address range or email domain: held, and no email (a moderator may release it).
@@ -24,7 +25,7 @@ The time a form took (dwell) is recorded for moderators and is never a verdict.
 import ipaddress
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from consult import signing_rules
@@ -78,26 +79,26 @@ def screen(row: OutboundEmail) -> str:
     signature = row.signature
     if row.kind not in CONFIRMATIONS | REPEATS or signature is None:
         return ""
-    rules = signing_rules.current()
     if row.kind in CONFIRMATIONS and signature.checked_at is None and signature.hold not in NOT_EMAILED:
-        judge(signature, rules)
+        judge(signature, signing_rules.current())
         if signature.hold not in NOT_EMAILED:
             return ""  # This email is the signature's first, counted as such.
     if signature.hold in NOT_EMAILED:
         return f"Held by the signing rules ({signature.hold}); a moderator's release sends it."
-    if row.kind in REPEATS and repeat_over_cap(row, signature, rules):
+    if row.kind in REPEATS and repeat_over_cap(row, signature, signing_rules.current()):
         return "Over a mail cap: a repeat email is not sent (its reader was emailed before)."
     return ""
 
 
-def judge(signature: Signature, rules: Rules) -> None:
-    """Apply the rules to a pending signature and record the verdict on it."""
+def judge(signature: Signature, rules: Rules, locked: bool = False) -> None:
+    """Apply the rules to a pending signature and record the verdict on it. With `locked`, the
+    caller's open transaction wrote or locked the row, and this copy is the current one."""
     verdict = rule_hold(signature, rules)
     if verdict in NOT_EMAILED:
-        signature.record_checks(verdict, mailed=False)
+        signature.record_checks(verdict, mailed=False, locked=locked)
     else:
         # A hold set before (an unverified organisation, a moderator's) is kept.
-        signature.record_checks(signature.hold or verdict, mailed=True)
+        signature.record_checks(signature.hold or verdict, mailed=True, locked=locked)
 
 
 def rule_hold(signature: Signature, rules: Rules) -> str:
@@ -120,15 +121,21 @@ def over_rate(signature: Signature, rules: Rules) -> bool:
     """
     if not signature.ip_hash:
         return False
-    same_address = Signature.objects.filter(
-        statement_id=signature.statement_id, ip_hash=signature.ip_hash, pk__lte=signature.pk
+    limits = [parse_rate(rate) for rate in (rules.burst_limit, rules.sustained_limit)]
+    starts = [signature.created_at - timedelta(seconds=period) for _limit, period in limits]
+    # Both windows in one statement: each a filtered count over the longer one.
+    counts = Signature.objects.filter(
+        statement_id=signature.statement_id,
+        ip_hash=signature.ip_hash,
+        pk__lte=signature.pk,
+        created_at__gt=min(starts),
+    ).aggregate(
+        **{
+            f"window{number}": Count("pk", filter=Q(created_at__gt=start))
+            for number, start in enumerate(starts)
+        }
     )
-    for rate in (rules.burst_limit, rules.sustained_limit):
-        limit, period = parse_rate(rate)
-        window_start = signature.created_at - timedelta(seconds=period)
-        if same_address.filter(created_at__gt=window_start).count() > limit:
-            return True
-    return False
+    return any(counts[f"window{number}"] > limit for number, (limit, _period) in enumerate(limits))
 
 
 def over_mail_cap(signature: Signature, allowed_range: bool, rules: Rules) -> bool:

@@ -2,11 +2,12 @@
 
 `deliver` claims a batch of due rows for a lease (`claimed_until`, committed before anything is
 sent, so two senders never hold one row), has them written, and sends them over one SMTP
-connection, marking each row the moment the server has accepted its message. A failure for now
-(a 4xx reply, a timeout, a lost connection) sets when the row is due again, further away after
-each failure; a refusal for good (a 5xx reply to the message or its recipient) gives the row up
-with the reason kept. The sweep, run by beat every minute, sends what no task did: rows whose
-task never ran (the broker was down), whose sender died (the lease lapsed) or whose retry is due.
+connection (each worker process keeps it open between batches), marking each row the moment
+the server has accepted its message. A failure for now (a 4xx reply, a timeout, a lost
+connection) sets when the row is due again, further away after each failure; a refusal for
+good (a 5xx reply to the message or its recipient) gives the row up with the reason kept. The sweep, run by
+beat every minute, sends what no task did: rows whose task never ran (the broker was down),
+whose sender died (the lease lapsed) or whose retry is due.
 
 The guarantee: nobody is skipped, and a row is sent twice only when a sender dies between the
 server accepting its message and the row being marked, so at most one duplicate per sender
@@ -17,13 +18,16 @@ sender's rows are never sent by another meanwhile.
 import logging
 import re
 import smtplib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -47,6 +51,11 @@ ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
 
 # Errors about one message or its recipient; the connection can carry the next message.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+# What a kept connection the server closed while it idled raises at its next command.
+DROPPED_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError)
+# A kept SMTP connection idle longer than this is closed rather than reused: well inside the five
+# minutes servers commonly wait before dropping an idle client.
+KEEP_IDLE_FOR = 30.0
 
 
 @dataclass
@@ -140,8 +149,8 @@ def written(rows: list[OutboundEmail], render: Renderer) -> dict[int, EmailMessa
 def send(rows: list[OutboundEmail], messages: dict, deadline: float) -> Outcome:
     """Send `rows` over one connection, opened when first needed, marking each as it goes."""
     outcome = Outcome()
-    connection = get_connection()
-    is_open, unreachable = False, ""
+    connection, is_open = kept_connection()
+    kept, unreachable = is_open, ""
     try:
         for position, row in enumerate(rows):
             email = messages[row.pk]
@@ -161,12 +170,67 @@ def send(rows: list[OutboundEmail], messages: dict, deadline: float) -> Outcome:
             elif isinstance(email, Exception):
                 row.give_up(reason(email))
             else:
-                sent, is_open = send_one(row, email, connection)
+                sent, is_open = send_one(row, email, connection, kept)
                 outcome.sent += sent
+                kept = False
         outcome.unreachable = bool(unreachable)
     finally:
-        connection.close()
+        keep_or_close(connection, is_open)
     return outcome
+
+
+class Kept(threading.local):
+    """This thread's SMTP connection between batches, with the settings it was opened with."""
+
+    connection: SMTPBackend | None = None
+    settings: tuple = ()
+    used_at = 0.0
+
+
+kept_here = Kept()
+
+
+def email_settings() -> tuple:
+    return (
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+        settings.EMAIL_TIMEOUT,
+    )
+
+
+def kept_connection() -> tuple:
+    """A connection for a batch, and whether it is open already: the one kept from this thread's
+    last batch while it is fresh and the settings are the same, or a new one, not yet open.
+    Connecting and greeting the server for each email was an eighth of a signature's task."""
+    connection = kept_here.connection
+    kept_here.connection = None
+    if connection is not None:
+        if kept_here.settings == email_settings() and time.monotonic() - kept_here.used_at < KEEP_IDLE_FOR:
+            return connection, True
+        connection.close()
+    return get_connection(), False
+
+
+def keep_or_close(connection, is_open: bool) -> None:
+    """Keep an open SMTP connection for this thread's next batch; close anything else. Other
+    backends (the local mail folder, tests' memory) start afresh each batch, as they always did."""
+    if is_open and isinstance(connection, SMTPBackend) and connection.connection is not None:
+        kept_here.connection, kept_here.settings = connection, email_settings()
+        kept_here.used_at = time.monotonic()
+    else:
+        connection.close()
+
+
+@worker_process_shutdown.connect
+def close_kept_connection(**kwargs) -> None:
+    """A worker process that stops says goodbye to the mail server (QUIT) rather than vanishing."""
+    if (connection := kept_here.connection) is not None:
+        kept_here.connection = None
+        connection.close()
 
 
 def open_connection(connection) -> tuple[bool, str]:
@@ -178,11 +242,11 @@ def open_connection(connection) -> tuple[bool, str]:
     return True, ""
 
 
-def send_one(row: OutboundEmail, email: EmailMessage, connection) -> tuple[bool, bool]:
+def send_one(row: OutboundEmail, email: EmailMessage, connection, kept: bool) -> tuple[bool, bool]:
     """Send one message and record the outcome on its row: whether it was sent, and whether the
-    connection is still usable."""
+    connection is still usable. `kept`: the connection idled since an earlier batch."""
     try:
-        connection.send_messages([email])
+        send_over(email, connection, kept)
     except MESSAGE_ERRORS as error:
         (row.give_up if is_permanent(error) else row.retry_later)(reason(error))
     except (smtplib.SMTPException, OSError) as error:
@@ -195,6 +259,20 @@ def send_one(row: OutboundEmail, email: EmailMessage, connection) -> tuple[bool,
         row.mark_sent()
         return True, True
     return False, True
+
+
+def send_over(email: EmailMessage, connection, kept: bool) -> None:
+    """Send over the connection; one the server closed while it idled is opened again once. The
+    server had dropped it before this message's first command, so it never had the message (a
+    timeout is not retried: the server may still take what it was sent)."""
+    try:
+        connection.send_messages([email])
+    except DROPPED_ERRORS:
+        if not kept:
+            raise
+        connection.close()
+        connection.open()
+        connection.send_messages([email])
 
 
 def sweep(render: Renderer, seconds: float = SWEEP_FOR.total_seconds()) -> int:

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import signup as accounts_signup
-from consult import sending
+from consult import abuse, sending, signing_rules
 from consult.emails import queue_for_signer, sent_here
 from consult.models import ConsentEvent, OutboundEmail, SignAttempt, Signature, Statement
 
@@ -121,6 +121,9 @@ def record_new(
     if confirm_now:
         signature.confirm()
     else:
+        # Judged here, after the response, in the transaction that inserted the row (and so
+        # holds its lock): the verdict costs no transaction of its own when the email goes.
+        abuse.judge(signature, signing_rules.current(), locked=True)
         queue_for_signer(signature, OutboundEmail.Kind.CONFIRM)
     return signature
 

@@ -402,12 +402,13 @@ class Signature(models.Model):
             changes["checked_at"] = timezone.now()
         return self._change(**changes)
 
-    def record_checks(self, hold: str, mailed: bool) -> bool:
-        """The signing rules' verdict on a pending signature: its hold, and whether its email goes."""
+    def record_checks(self, hold: str, mailed: bool, locked: bool = False) -> bool:
+        """The signing rules' verdict on a pending signature: its hold, and whether its email goes.
+        With `locked`, as for `_change`."""
         changes: dict = {"hold": hold}
         if mailed:
             changes["checked_at"] = timezone.now()
-        return self._change({self.State.PENDING}, **changes)
+        return self._change({self.State.PENDING}, locked, **changes)
 
     def hold_for_organisation(self) -> bool:
         """Stop counting an organisation's signature while the organisation is not verified."""

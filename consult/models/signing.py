@@ -76,18 +76,25 @@ class SignatureToken(models.Model):
         return raws
 
     @classmethod
-    def find(cls, raw: str, purpose: str, lock: bool = False) -> "SignatureToken | None":
+    def find(
+        cls, raw: str, purpose: str, lock: bool = False, columns: tuple[str, ...] = ()
+    ) -> "SignatureToken | None":
         """The token behind `raw`, whatever its state (expired, used), or None if forged.
 
         With `lock`, inside a transaction, the token's row and its signature's stay locked until
         it ends, so two uses of one token at once are served one after the other, and the
         signature read is the one a change may start from (Signature.confirm(locked=True)).
+        With `columns` (the token's and its signature's, as for `only()`), just those are read,
+        and not the statement: for a caller that needs no more (each other column would cost a
+        query of its own).
         """
         if not raw or len(raw) > 100:
             return None
         tokens = cls.objects.filter(digest=token_digest(raw), purpose=purpose)
         if lock:
             tokens = tokens.select_for_update(of=("self", "signature"))
+        if columns:
+            return tokens.select_related("signature").only(*columns).first()
         return tokens.select_related("signature__statement").first()
 
     @property

@@ -163,6 +163,22 @@ def confirmable(token: SignatureToken | None) -> bool:
     )
 
 
+# What confirming reads and writes: the token's use, and the signature's state and what its
+# counters depend on (not the statement, nor the signer's details).
+CONFIRMING = (
+    "used_at",
+    "expires_at",
+    "signature_id",
+    "signature__statement_id",
+    "signature__state",
+    "signature__kind",
+    "signature__hold",
+    "signature__role_status",
+    "signature__postcode",
+    "signature__confirmed_at",
+)
+
+
 def by_link(request: HttpRequest, token: str) -> str:
     """A link is unguessable, so its limit is per link, not per client: a whole office
     confirming through one address is never refused."""
@@ -184,7 +200,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     with transaction.atomic():
         # Locked as it is read, with its signature: a double click waits here, then finds the
         # token used.
-        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM, lock=True)
+        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM, lock=True, columns=CONFIRMING)
         usable = confirmable(found)
         if usable:
             found.used_at = timezone.now()

@@ -3,6 +3,7 @@ connection per batch, each row marked as it goes, retries with growing pauses, 5
 with the reason kept, a batch cut short before its lease could lapse."""
 
 import smtplib
+import socket
 from datetime import timedelta
 from unittest import mock
 
@@ -269,3 +270,45 @@ def test_the_export_lists_every_email_to_or_about_a_signer_and_erasure_forgets_t
     erase_for(signature)
     left = OutboundEmail.objects.of_signatures([signature.pk])
     assert list(left.values_list("state", "to", "text")) == [("sent", "", "")]
+
+
+def deliver_one(row: OutboundEmail) -> sending.Outcome:
+    return sending.deliver(OutboundEmail.objects.filter(pk=row.pk), emails.render_for_sending)
+
+
+def test_a_worker_keeps_one_smtp_connection_for_its_emails_and_reopens_a_dropped_one(smtp_server):
+    first, second, third = queued(3)
+    peers: list = []
+    real_send = mail.backends.smtp.EmailBackend.send_messages
+
+    def noting_the_socket(self, messages):
+        peers.append(self.connection.sock.getsockname())
+        return real_send(self, messages)
+
+    with mock.patch("django.core.mail.backends.smtp.EmailBackend.send_messages", noting_the_socket):
+        for row in (first, second):
+            assert deliver_one(row).sent == 1
+        assert peers[0] == peers[1]  # Two tasks, one connection.
+        # The server drops the idle connection: the next email goes once, over a new one.
+        sending.kept_here.connection.connection.sock.shutdown(socket.SHUT_RDWR)
+        assert deliver_one(third).sent == 1
+    assert len(peers) == 4 and peers[2] == peers[0] and peers[3] != peers[0]  # Tried, then reopened.
+    delivered = [message["X-Envelope-To"] for message in smtp_server.wait_for(3, timeout=10)]
+    assert sorted(delivered) == ["author0@example.org", "author1@example.org", "author2@example.org"]
+    assert set(OutboundEmail.objects.values_list("state", "attempts")) == {("sent", 1)}
+    sending.close_kept_connection()
+    assert sending.kept_here.connection is None
+
+
+def test_a_kept_connection_is_not_reused_once_idle_or_for_other_settings(smtp_server, settings):
+    first, second, third = queued(3)
+    deliver_one(first)
+    kept = sending.kept_here.connection
+    assert kept is not None
+    sending.kept_here.used_at -= sending.KEEP_IDLE_FOR
+    deliver_one(second)
+    assert kept.connection is None and sending.kept_here.connection is not kept  # Closed, not reused.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert deliver_one(third).sent == 1
+    assert sending.kept_here.connection is None and len(mail.outbox) == 1
+    assert len(smtp_server.wait_for(2, timeout=10)) == 2

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -172,3 +174,16 @@ def test_hostile_tokens_get_a_clear_not_found_never_a_500(client, name, token):
     response = client.get(reverse(name, args=["placeholder"]).replace("placeholder", token))
     assert response.status_code == 404
     assert "<script>" not in response.content.decode()
+
+
+def test_the_confirming_post_reads_its_token_and_signature_once_and_no_statement(client, signed, statement):
+    """Only what confirming needs, locked in one query: no column is fetched again later."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(confirm_path()).status_code == 302
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    tokens = [sql for sql in reads if '"consult_signaturetoken"' in sql.split(" FROM ")[1]]
+    assert len(tokens) == 1 and "FOR UPDATE" in tokens[0] and '"consult_statement"' not in tokens[0]
+    assert '"consult_signature"."email"' not in tokens[0]
+    assert not [sql for sql in reads if sql.split(" FROM ")[1].startswith('"consult_signature" ')]
+    signed.refresh_from_db()
+    assert signed.state == Signature.State.CONFIRMED and statement.counts().total == 1

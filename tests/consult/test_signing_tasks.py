@@ -198,3 +198,16 @@ def test_operators_see_outbox_rows_and_their_errors_in_the_admin(client, superus
     detail = client.get(reverse("admin:consult_outboundemail_change", args=[outbound.pk]))
     assert "SMTPServerDisconnected" in detail.content.decode()
     assert client.get(reverse("admin:consult_outboundemail_add")).status_code == 403
+
+
+def test_the_signing_task_judges_a_new_signature_in_the_transaction_that_writes_it(
+    client, statement, django_capture_on_commit_callbacks, settings
+):
+    """The verdict is on the row when the task's transaction commits, before the email is written."""
+    settings.SIGN_BURST_LIMIT = "1/m"
+    with mock.patch("consult.sending.deliver_claimed"):  # No email is written or sent.
+        for address in ["first@example.org", "second@example.org"]:
+            post_sign(client, statement, django_capture_on_commit_callbacks, email=address)
+    first, second = Signature.objects.order_by("pk")
+    assert (first.hold, second.hold) == (Signature.Hold.NONE, Signature.Hold.RATE)
+    assert first.checked_at is not None and second.checked_at is not None and mail.outbox == []
