@@ -219,7 +219,7 @@ def kind_bars(counts: Counts) -> list[Bar]:
         [
             ("individuals", _("Individuals"), counts.individuals),
             ("organisations", _("Organisations"), counts.organisations),
-            ("notable", _("Public office holders"), counts.notable),
+            ("notable", _("Holders of public roles"), counts.notable),
         ]
     )
 

@@ -506,7 +506,7 @@ DEMO_ORGANISATIONS = [
 
 DEMO_NOTABLE = [("Alex Example", "Councillor, Exampleton Borough Council (fictional)")]
 
-# The statement for is signed by invented people too: a public office holder and individuals.
+# The statement for is signed by invented people too: a holder of a public role and individuals.
 DEMO_NOTABLE_FOR = [("Sam Sample", "Member, Exampleshire Police and Crime Panel (fictional)")]
 # How many of the invented individuals (FIRST_NAMES x LAST_NAMES) sign it.
 INDIVIDUALS_FOR = 17

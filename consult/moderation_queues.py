@@ -38,7 +38,7 @@ QUEUES = [
         {"status__exact": "pending"},
     ),
     (
-        _("Public office holders awaiting verification"),
+        _("Holders of public roles awaiting verification"),
         Signature,
         Signature.objects.notable_awaiting_verification,
         {"role_status__exact": "pending"},

@@ -50,7 +50,7 @@ def refuse_organisation(organisation: Organisation, moderator: User, reason: str
 
 
 def verify_public_role(signature: Signature, moderator: User, reason: str) -> bool:
-    """The signer holds the public role they claimed: they count as a public office holder."""
+    """The signer holds the public role they claimed: they count as a holder of a public role."""
     return _decide_role(signature, moderator, reason, Signature.RoleStatus.VERIFIED, "verify public role")
 
 

@@ -115,7 +115,7 @@ class SignatureAdmin(DecisionButtonsMixin, ModerationHistoryMixin, admin.ModelAd
             queryset,
             title=_("Verify public roles"),
             decide=signatories.verify_public_role,
-            done=_("%(count)d public roles verified; they count as public office holders."),
+            done=_("%(count)d public roles verified; they count as holders of public roles."),
         )
 
     @admin.action(description=_("Refuse public role"), permissions=["change"])

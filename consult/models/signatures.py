@@ -274,7 +274,7 @@ class Signature(models.Model):
                 condition=Q(state="confirmed", hold="", kind="individual", show_name=True),
                 name="signature_listed_individuals",
             ),
-            # The statement page's organisations and public office holders.
+            # The statement page's organisations and holders of public roles.
             models.Index(
                 fields=["statement", "kind"],
                 condition=Q(state="confirmed", hold="") & ~Q(kind="individual"),

@@ -61,7 +61,7 @@ def test_the_statement_for_states_its_safeguards_in_english_and_welsh():
     assert statement.stance == "for" and statement.status == "open"
     assert "safeguards" in statement.text and statement.text.count("\n– ") == 6
     assert statement.title_cy and statement.text_cy.count("\n– ") == 6
-    # Signed as the statement against is: people, listed or not, and a verified office holder.
+    # Signed as the statement against is: people, listed or not, and a verified holder of a public role.
     counted = statement.signatures.counted()
     assert counted.filter(kind=Signature.Kind.NOTABLE, role_status=Signature.RoleStatus.VERIFIED).count() == 1
     assert counted.filter(kind=Signature.Kind.INDIVIDUAL).count() == 17
