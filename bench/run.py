@@ -215,16 +215,20 @@ def settle(context: Context) -> None:
 
     services.wait_until(answers_quickly, timeout=120, interval=1)
     if context.mode == "production":
-        # The worker too: a backlog of emails from the last load would delay this one's.
-        services.wait_until(lambda: unsent_emails(context) == 0, timeout=300, interval=1)
+        # The worker too: a backlog from the last load would delay this one's signers.
+        services.wait_until(lambda: queued_work(context) == 0, timeout=600, interval=1)
 
 
-def unsent_emails(context: Context) -> int:
-    """Outbox rows the worker has yet to send (signing's confirmation emails)."""
+def queued_work(context: Context) -> int:
+    """What the worker has yet to do for signers: sign forms not yet acted on (each one's task
+    writes and sends its confirmation) and outbox rows not yet sent."""
     import psycopg2
 
     with psycopg2.connect(context.environment["DATABASE_URL"]) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM consult_outboundemail WHERE state = 'pending'")
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM consult_signattempt)"
+            " + (SELECT count(*) FROM consult_outboundemail WHERE state = 'pending')"
+        )
         return cursor.fetchone()[0]
 
 
