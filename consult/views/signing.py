@@ -179,6 +179,18 @@ CONFIRMING = (
 )
 
 
+# What the confirmation page shows: the statement's title, and whether the link still works.
+CONFIRM_PAGE = (
+    "used_at",
+    "expires_at",
+    "signature_id",
+    "signature__state",
+    "signature__statement_id",
+    "signature__statement__title",
+    "signature__statement__title_cy",
+)
+
+
 def by_link(request: HttpRequest, token: str) -> str:
     """A link is unguessable, so its limit is per link, not per client: a whole office
     confirming through one address is never refused."""
@@ -190,7 +202,7 @@ def by_link(request: HttpRequest, token: str) -> str:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows one button; only its POST confirms, so mail scanners following links sign nobody."""
     if request.method == "GET":
-        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM)
+        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM, columns=CONFIRM_PAGE)
         if not confirmable(found):
             return invalid_link(request, found)
         signature = found.signature
