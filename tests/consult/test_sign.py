@@ -2,7 +2,9 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -112,6 +114,21 @@ def test_invalid_input_rerenders_the_page_with_a_summary_and_keeps_what_was_type
     assert Signature.objects.count() == 0 and not mail.outbox
 
 
+def test_a_valid_sign_post_reads_only_what_signing_needs_of_its_statement(sign, statement):
+    """Not its text, nor anything else the sign page shows: that page is shown only with errors."""
+    with CaptureQueriesContext(connection) as queries:
+        assert sign().status_code == 302
+    reads = [query["sql"] for query in queries if '"consult_statement"."slug" =' in query["sql"]]
+    assert len(reads) == 1
+    assert '"consult_statement"."closes_at"' in reads[0] and '"consult_statement"."text"' not in reads[0]
+
+
+def test_the_page_shown_again_with_errors_is_the_whole_sign_page(client, sign, statement):
+    page = client.get(reverse("statement_sign", args=[statement.slug])).content.decode()
+    body = sign(email="not-an-email").content.decode()
+    assert statement.text in page and statement.text in body
+
+
 @pytest.mark.parametrize(
     "address", ["user@localhost", "a@[1.2.3.4]", "a@intranet", "a@b@c.org", "a\x00@b.org"]
 )
@@ -161,6 +178,7 @@ def test_closed_statement_refuses_signatures_with_a_clear_message(client, django
     response = post_sign(client, closed, django_capture_on_commit_callbacks)
     assert response.status_code == 400
     assert "no longer takes signatures" in response.content.decode()
+    assert closed.title in response.content.decode()
     assert Signature.objects.count() == 0
     for page in (closed.get_absolute_url(), reverse("statement_sign", args=[closed.slug])):
         body = client.get(page).content.decode()
