@@ -10,6 +10,7 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 
 
 def permissions_policy(
@@ -26,26 +27,33 @@ def permissions_policy(
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's LocaleMiddleware, without `Vary: Accept-Language` where the address decides the language.
+    """Django's LocaleMiddleware, where the address alone decides the language.
 
     The pages are in English at their own address and in Welsh under /cy/ (config/urls.py), and the
-    API and embeds never read the browser's languages: a reader's Accept-Language changes nothing,
-    so a CDN must not keep a copy of each page per browser language. Were English addresses ever
-    given a prefix too, Django's redirect to the reader's language would vary, and keeps its header.
+    API and embeds never read the browser's languages: a reader's Accept-Language (or a language
+    cookie) changes nothing, so it is not read, and a CDN must not keep a copy of each page per
+    browser language (no `Vary: Accept-Language`). Were English addresses ever given a prefix too,
+    Django's redirect to the reader's language would vary, and Django's middleware does it all.
     """
 
+    def process_request(self, request: HttpRequest) -> None:
+        if not self.address_decides(request):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        vary = response.headers.get("Vary")
-        response = super().process_response(request, response)
+        if not self.address_decides(request):
+            return super().process_response(request, response)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+    @staticmethod
+    def address_decides(request: HttpRequest) -> bool:
         urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
         patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
-        if patterns_used and not prefixed_default_language:
-            # Put back what the view said; the middleware added only Accept-Language.
-            if vary is None:
-                del response["Vary"]
-            else:
-                response.headers["Vary"] = vary
-        return response
+        return patterns_used and not prefixed_default_language
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
