@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from consult.forms import signing as signing_forms
 from consult.models import ConsentEvent, OutboundEmail, Signature, Statement
 from consult.ratelimits import ip_hash
 from tests.consult.signers import post_sign, served_token, sign_data
@@ -237,6 +238,17 @@ def test_a_form_shown_again_with_errors_keeps_its_unused_token(client, sign, sta
     assert sign(email="not an address", started=token).status_code == 400
     assert sign(started=token).status_code == 302
     assert Signature.objects.get().dwell_seconds in (30, 31)
+
+
+def test_a_form_sent_back_shows_its_own_token_and_makes_no_new_one(sign, monkeypatch):
+    """Only a form served empty gets a token (an HMAC to compute): one sent back shows its own."""
+    made = []
+    monkeypatch.setattr(signing_forms, "timing_token", lambda: made.append(1) or "a-new-token")
+    token = served_token(seconds_ago=30)
+    body = sign(email="not an address", started=token).content.decode()
+    assert f'name="started" value="{token}"' in body and "a-new-token" not in body
+    assert sign(started=served_token(seconds_ago=30)).status_code == 302
+    assert made == []
 
 
 def test_only_valid_forms_count_towards_the_flood_limit(
