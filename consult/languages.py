@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_urlconf, translate_url
+from django.urls import NoReverseMatch, ResolverMatch, get_urlconf, reverse, translate_url
 from django.utils import translation
 
 
@@ -50,7 +50,7 @@ def alternates(request: HttpRequest) -> list[dict[str, str]]:
     if pages is None:
         if len(known_alternates) >= ALTERNATES_MAX:
             known_alternates.clear()
-        pages = known_alternates[key] = addresses_in_each_language(path)
+        pages = known_alternates[key] = addresses_in_each_language(path, request.resolver_match)
     return [page | {"url": page["url"] + mark + query} for page in pages]
 
 
@@ -58,9 +58,23 @@ ALTERNATES_MAX = 1000
 known_alternates: dict[tuple[str | None, str | None, str], list[dict[str, str]]] = {}
 
 
-def addresses_in_each_language(here: str) -> list[dict[str, str]]:
+def addresses_in_each_language(here: str, match: ResolverMatch | None = None) -> list[dict[str, str]]:
     pages = [
-        {"code": code, "name": name, "url": translate_url(here, activation_code(code))}
+        {"code": code, "name": name, "url": address_in(here, activation_code(code), match)}
         for code, name in settings.LANGUAGES
     ]
     return pages if len({page["url"] for page in pages}) == len(pages) else []
+
+
+def address_in(here: str, language: str, match: ResolverMatch | None) -> str:
+    """`here` in `language`, as translate_url() gives it, from the match the request already made
+    if there is one (a page with a token in its address, such as a confirmation link, is never
+    remembered: resolving it again for each language was most of the switcher's cost)."""
+    if match is None:
+        return translate_url(here, language)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        try:
+            return reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return here

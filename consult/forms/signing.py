@@ -128,7 +128,9 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user if user is not None and user.is_authenticated else None
         self.statement = statement
-        self.fields["started"].initial = timing_token()
+        if not self.is_bound:
+            # A form sent back shows the token it was sent with (or none): a new one would go unseen.
+            self.fields["started"].initial = timing_token()
         self.memberships = {}
         # A verified account's address needs no confirming: such a user signs with one click.
         self.confirms_now = self.user is not None and self.user.has_verified_email

@@ -84,18 +84,26 @@ class SignatureToken(models.Model):
         With `lock`, inside a transaction, the token's row and its signature's stay locked until
         it ends, so two uses of one token at once are served one after the other, and the
         signature read is the one a change may start from (Signature.confirm(locked=True)).
-        With `columns` (the token's and its signature's, as for `only()`), just those are read,
-        and not the statement: for a caller that needs no more (each other column would cost a
-        query of its own).
+        With `columns` (the token's, its signature's and perhaps its statement's, as for `only()`),
+        just those are read, and the statement only if one of them is its: for a caller that needs
+        no more (each other column would cost a query of its own).
         """
         if not raw or len(raw) > 100:
             return None
         tokens = cls.objects.filter(digest=token_digest(raw), purpose=purpose)
         if lock:
             tokens = tokens.select_for_update(of=("self", "signature"))
-        if columns:
-            return tokens.select_related("signature").only(*columns).first()
-        return tokens.select_related("signature__statement").first()
+        if not columns:
+            tokens = tokens.select_related("signature__statement")
+        elif any(column.startswith("signature__statement__") for column in columns):
+            tokens = tokens.select_related("signature__statement").only(*columns)
+        else:
+            tokens = tokens.select_related("signature").only(*columns)
+        # A digest is unique: get() needs no ORDER BY, which first() would compile and send.
+        try:
+            return tokens.get()
+        except cls.DoesNotExist:
+            return None
 
     @property
     def is_usable(self) -> bool:

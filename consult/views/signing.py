@@ -80,18 +80,23 @@ def check_email_redirect(statement: Statement, email: str, public_role: str = ""
     return response
 
 
+# What a sign POST reads of its statement: whether it takes signatures, and what the page saying
+# it is closed shows (each other column would cost a query of its own).
+SIGNING = ("slug", "status", "opens_at", "closes_at", "title", "title_cy")
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return filled_in.sign_page(request, lambda: sign_page(request, pages.get_public_statement(slug)))
-    # Only the statement's own row: the page's related objects are read only if it is shown again.
-    statement = get_object_or_404(Statement.objects.public(), slug=slug)
+    # Only what signing needs of the statement: the page shown again with errors reads it all.
+    statement = get_object_or_404(Statement.objects.public().only(*SIGNING), slug=slug)
     if not statement.is_open:
         return render(request, "consult/sign/closed.html", {"statement": statement}, status=400)
     form = SignForm(request.POST, user=request.user, statement=statement)
     if not form.is_valid():
-        return sign_page(request, statement, form)
+        return sign_page(request, pages.get_public_statement(slug), form)
     if form.honeypot_filled:
         # Only scripts fill a field people cannot see, with someone else's address as often as
         # not: saving it or emailing that address would help them, so nothing is kept or sent.
@@ -179,6 +184,18 @@ CONFIRMING = (
 )
 
 
+# What the confirmation page shows: the statement's title, and whether the link still works.
+CONFIRM_PAGE = (
+    "used_at",
+    "expires_at",
+    "signature_id",
+    "signature__state",
+    "signature__statement_id",
+    "signature__statement__title",
+    "signature__statement__title_cy",
+)
+
+
 def by_link(request: HttpRequest, token: str) -> str:
     """A link is unguessable, so its limit is per link, not per client: a whole office
     confirming through one address is never refused."""
@@ -190,7 +207,7 @@ def by_link(request: HttpRequest, token: str) -> str:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows one button; only its POST confirms, so mail scanners following links sign nobody."""
     if request.method == "GET":
-        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM)
+        found = SignatureToken.find(token, SignatureToken.Purpose.CONFIRM, columns=CONFIRM_PAGE)
         if not confirmable(found):
             return invalid_link(request, found)
         signature = found.signature

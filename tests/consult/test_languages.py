@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import resolve, reverse, translate_url
 from django.utils import translation
 
 from consult import languages, milestones, updates
@@ -156,6 +156,34 @@ def test_the_remembered_switcher_keeps_each_requests_own_query(client, statement
     again = client.get(path + "?page=3&x=%3Cb%3E").content.decode()
     assert f'<a href="/cy{path}?page=3&amp;x=%3Cb%3E" hreflang="cy" lang="cy">Cymraeg</a>' in again
     assert f'<a href="/cy{path}" hreflang="cy"' in client.get(path).content.decode()
+
+
+def test_the_switcher_of_a_confirmation_link_uses_the_requests_own_match(
+    client, statement, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Each confirmation link is a new address: resolving it again per language would cost more
+    than the rest of the switcher, so the match the request made is reversed in each language."""
+    post_sign(client, statement, django_capture_on_commit_callbacks, email="jo@example.org")
+    path = link_to("/signatures/confirm/")
+
+    def never(*args, **kwargs):
+        raise AssertionError("the address was resolved again")
+
+    monkeypatch.setattr(languages, "translate_url", never)
+    english = client.get(path).content.decode()
+    assert f'<a href="/cy{path}" hreflang="cy" lang="cy">Cymraeg</a>' in english
+    assert f'<a href="{path}" hreflang="en" lang="en">English</a>' in client.get(welsh(path)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["home", "statement_detail", "account_login", "api_docs", "signature_confirm"]
+)
+def test_each_address_in_each_language_is_what_translate_url_gives(client, statement, name):
+    args = {"statement_detail": [statement.slug], "signature_confirm": ["a-token"]}.get(name, [])
+    here = reverse(name, args=args)
+    for code, _name in settings.LANGUAGES:
+        language = languages.activation_code(code)
+        assert languages.address_in(here, language, resolve(here)) == translate_url(here, language)
 
 
 def test_a_page_in_one_language_has_no_switcher(client, db):

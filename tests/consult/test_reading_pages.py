@@ -4,11 +4,13 @@ shared copy kept by the site, 304s for matching validators, and private pages fo
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_max_age
 
 from consult import languages
@@ -204,3 +206,24 @@ def test_no_reading_page_carries_a_form_needing_a_csrf_token_for_anonymous_reade
 def test_every_reading_route_is_checked_for_forms():
     assert {page.route for page in READING_PAGES} == READING_ROUTES
     assert {page.language for page in READING_PAGES} == {"en", "cy"}
+
+
+def test_a_language_cookie_changes_no_page_language(client, statement):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    english = client.get(statement.get_absolute_url())
+    assert '<html lang="en-gb">' in english.content.decode() and english["Content-Language"] == "en-gb"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    welsh = client.get("/cy" + statement.get_absolute_url())
+    assert '<html lang="cy">' in welsh.content.decode() and welsh["Content-Language"] == "cy"
+
+
+def test_the_address_alone_picks_the_language_without_reading_the_browsers(client, statement, monkeypatch):
+    """Neither Accept-Language nor a cookie can change it, so neither is worth parsing per request."""
+
+    def never(*args, **kwargs):
+        raise AssertionError("the browser's languages were read")
+
+    monkeypatch.setattr(translation, "get_language_from_request", never)
+    english = client.get(statement.get_absolute_url(), {"render": 1}, headers={"Accept-Language": "cy"})
+    welsh = client.get("/cy" + statement.get_absolute_url(), {"render": 1})
+    assert '<html lang="en-gb">' in english.content.decode() and '<html lang="cy">' in welsh.content.decode()

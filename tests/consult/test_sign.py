@@ -2,10 +2,13 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from consult.forms import signing as signing_forms
 from consult.models import ConsentEvent, OutboundEmail, Signature, Statement
 from consult.ratelimits import ip_hash
 from tests.consult.signers import post_sign, served_token, sign_data
@@ -112,6 +115,21 @@ def test_invalid_input_rerenders_the_page_with_a_summary_and_keeps_what_was_type
     assert Signature.objects.count() == 0 and not mail.outbox
 
 
+def test_a_valid_sign_post_reads_only_what_signing_needs_of_its_statement(sign, statement):
+    """Not its text, nor anything else the sign page shows: that page is shown only with errors."""
+    with CaptureQueriesContext(connection) as queries:
+        assert sign().status_code == 302
+    reads = [query["sql"] for query in queries if '"consult_statement"."slug" =' in query["sql"]]
+    assert len(reads) == 1
+    assert '"consult_statement"."closes_at"' in reads[0] and '"consult_statement"."text"' not in reads[0]
+
+
+def test_the_page_shown_again_with_errors_is_the_whole_sign_page(client, sign, statement):
+    page = client.get(reverse("statement_sign", args=[statement.slug])).content.decode()
+    body = sign(email="not-an-email").content.decode()
+    assert statement.text in page and statement.text in body
+
+
 @pytest.mark.parametrize(
     "address", ["user@localhost", "a@[1.2.3.4]", "a@intranet", "a@b@c.org", "a\x00@b.org"]
 )
@@ -161,6 +179,7 @@ def test_closed_statement_refuses_signatures_with_a_clear_message(client, django
     response = post_sign(client, closed, django_capture_on_commit_callbacks)
     assert response.status_code == 400
     assert "no longer takes signatures" in response.content.decode()
+    assert closed.title in response.content.decode()
     assert Signature.objects.count() == 0
     for page in (closed.get_absolute_url(), reverse("statement_sign", args=[closed.slug])):
         body = client.get(page).content.decode()
@@ -219,6 +238,17 @@ def test_a_form_shown_again_with_errors_keeps_its_unused_token(client, sign, sta
     assert sign(email="not an address", started=token).status_code == 400
     assert sign(started=token).status_code == 302
     assert Signature.objects.get().dwell_seconds in (30, 31)
+
+
+def test_a_form_sent_back_shows_its_own_token_and_makes_no_new_one(sign, monkeypatch):
+    """Only a form served empty gets a token (an HMAC to compute): one sent back shows its own."""
+    made = []
+    monkeypatch.setattr(signing_forms, "timing_token", lambda: made.append(1) or "a-new-token")
+    token = served_token(seconds_ago=30)
+    body = sign(email="not an address", started=token).content.decode()
+    assert f'name="started" value="{token}"' in body and "a-new-token" not in body
+    assert sign(started=served_token(seconds_ago=30)).status_code == 302
+    assert made == []
 
 
 def test_only_valid_forms_count_towards_the_flood_limit(

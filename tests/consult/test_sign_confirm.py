@@ -187,3 +187,21 @@ def test_the_confirming_post_reads_its_token_and_signature_once_and_no_statement
     assert not [sql for sql in reads if sql.split(" FROM ")[1].startswith('"consult_signature" ')]
     signed.refresh_from_db()
     assert signed.state == Signature.State.CONFIRMED and statement.counts().total == 1
+
+
+def test_the_confirmation_page_reads_its_title_in_one_query_without_sorting(client, signed, statement):
+    """One read of the token, its signature and just the statement's titles: no ORDER BY (a
+    digest is unique), no text, and no column fetched again as the page renders."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(confirm_path())
+    assert response.status_code == 200 and statement.title in response.content.decode()
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    assert len(reads) == 1 and "ORDER BY" not in reads[0]
+    assert '"consult_statement"."title_cy"' in reads[0] and '"consult_statement"."text"' not in reads[0]
+
+
+def test_the_confirmation_page_in_welsh_shows_the_welsh_title(client, signed, statement):
+    statement.title_cy = "Datganiad ar adnabod wynebau"
+    statement.save(update_fields=["title_cy"])
+    response = client.get("/cy" + confirm_path())
+    assert response.status_code == 200 and "Datganiad ar adnabod wynebau" in response.content.decode()
