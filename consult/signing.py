@@ -204,11 +204,10 @@ def carry_out_attempt(attempt_id: int) -> bool:
     The email it decides is sent from here once that commits: one task per signature, not two.
     """
     with sent_here(), transaction.atomic():
-        row = SignAttempt.objects.select_for_update(skip_locked=True).filter(pk=attempt_id).first()
+        row = SignAttempt.objects.take(attempt_id)
         if row is None:  # Done already, or being done by another worker right now.
             return False
         carry_out(row)
-        row.delete()
     return True
 
 
