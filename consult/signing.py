@@ -184,7 +184,10 @@ def carry_out(row: SignAttempt) -> None:
             payload["email"], payload["password_hash"], payload["language"], payload.get("display_name", "")
         )
         return
-    statement = Statement.objects.filter(pk=payload["statement_id"]).first()
+    # Only what signing and the signer's email read (its link and its title in either language):
+    # building the SELECT of every column cost more CPU than inserting the signature.
+    columns = ("slug", "title", "title_cy")
+    statement = Statement.objects.filter(pk=payload["statement_id"]).only(*columns).first()
     if statement is None:  # Deleted since: there is nothing left to sign.
         return
     sign(

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consult import emails, signing, tasks
@@ -272,3 +273,24 @@ def test_an_attempt_another_worker_holds_is_skipped_not_waited_for(transactional
         release.set()
         holder.join(timeout=30)
     assert SignAttempt.objects.filter(pk=attempt.pk).exists() and not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_signing_task_reads_only_the_statement_columns_its_email_needs(
+    statement, language, django_capture_on_commit_callbacks
+):
+    Statement.objects.filter(pk=statement.pk).update(title="The English title", title_cy="Y teitl Cymraeg")
+    attempt = sign_attempt(statement)
+    SignAttempt.objects.filter(pk=attempt.pk).update(payload=attempt.payload | {"language": language})
+    sent = django_capture_on_commit_callbacks(execute=True)
+    with CaptureQueriesContext(connection) as queries, sent:  # The email is sent inside too.
+        assert signing.carry_out_attempt(attempt.pk) is True
+    reads = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and "consult_statement" in query["sql"]
+    ]
+    assert len(reads) == 1 and '"consult_statement"."text"' not in reads[0]
+    [email] = mail.outbox
+    title = "Y teitl Cymraeg" if language == "cy" else "The English title"
+    assert title in email.subject and title in email.body and f"/statements/{statement.slug}/" in email.body
