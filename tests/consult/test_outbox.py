@@ -338,3 +338,26 @@ def test_a_signers_email_reaches_the_server_as_text_and_html_parts_under_a_fresh
     assert (
         built.get_boundary() != emails.message("S", "T", "<p>H</p>", "r@example.org").message().get_boundary()
     )
+
+
+def test_an_attempts_outcome_is_recorded_in_one_statement(django_assert_num_queries):
+    [row] = queued(1)
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        claimed_until=timezone.now(), last_error="earlier", attempts=2
+    )
+    row.refresh_from_db()
+    with django_assert_num_queries(1):
+        row.retry_later("451 try again")
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.claimed_until, row.last_error) == (
+        "pending",
+        3,
+        None,
+        "451 try again",
+    )
+    assert row.next_attempt_at > timezone.now() + timedelta(minutes=1) and row.last_attempt_at is not None
+    with django_assert_num_queries(1):
+        row.mark_sent()
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.last_error) == (OutboundEmail.State.SENT, 4, "")
+    assert row.sent_at is not None and row.sent_at >= row.last_attempt_at - timedelta(seconds=1)
