@@ -23,9 +23,11 @@ The time a form took (dwell) is recorded for moderators and is never a verdict.
 """
 
 import ipaddress
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
 from django.utils import timezone
 
 from consult import signing_rules
@@ -107,45 +109,15 @@ def rule_hold(signature: Signature, rules: Rules) -> str:
         signature.email_domain, rules.blocked_domains
     ):
         return Signature.Hold.BLOCKED
-    if over_mail_cap(signature, allowed_range, rules):
+    address = "" if allowed_range else signature.ip_hash
+    caps = mail_caps(address, signature.email_domain, rules)
+    windows = rate_windows(signature, rules) if address else []
+    reached = reached_together([*caps, *windows])
+    if any(reached[: len(caps)]):
         return Signature.Hold.MAIL_CAP
-    if not allowed_range and over_rate(signature, rules):
+    if any(reached[len(caps) :]):
         return Signature.Hold.RATE
     return Signature.Hold.NONE
-
-
-def over_rate(signature: Signature, rules: Rules) -> bool:
-    """More signatures from this address on this statement than a window allows, this one included.
-
-    Counted up to this signature (by id), so a second look gives the same answer.
-    """
-    if not signature.ip_hash:
-        return False
-    limits = [parse_rate(rate) for rate in (rules.burst_limit, rules.sustained_limit)]
-    starts = [signature.created_at - timedelta(seconds=period) for _limit, period in limits]
-    # Both windows in one statement: each a filtered count over the longer one.
-    counts = Signature.objects.filter(
-        statement_id=signature.statement_id,
-        ip_hash=signature.ip_hash,
-        pk__lte=signature.pk,
-        created_at__gt=min(starts),
-    ).aggregate(
-        **{
-            f"window{number}": Count("pk", filter=Q(created_at__gt=start))
-            for number, start in enumerate(starts)
-        }
-    )
-    return any(counts[f"window{number}"] > limit for number, (limit, _period) in enumerate(limits))
-
-
-def over_mail_cap(signature: Signature, allowed_range: bool, rules: Rules) -> bool:
-    """Whether this address or this domain has had its cap of emails to signers already."""
-    repeats = OutboundEmail.objects.all()
-    if signature.ip_hash and not allowed_range:
-        by_address = mailed_to(ip_hash=signature.ip_hash), repeats.filter(ip_hash=signature.ip_hash)
-        if reached(rules.mail_cap_per_ip, *by_address):
-            return True
-    return over_domain_cap(signature.email_domain, repeats, rules)
 
 
 def repeat_over_cap(row: OutboundEmail, signature: Signature, rules: Rules) -> bool:
@@ -153,32 +125,90 @@ def repeat_over_cap(row: OutboundEmail, signature: Signature, rules: Rules) -> b
 
     Counted over the emails before this one (by id), so a second look gives the same answer.
     """
-    earlier = OutboundEmail.objects.filter(pk__lt=row.pk)
-    if row.ip_hash and reached(
-        rules.mail_cap_per_ip, mailed_to(ip_hash=row.ip_hash), earlier.filter(ip_hash=row.ip_hash)
-    ):
-        return True
-    return over_domain_cap(signature.email_domain, earlier, rules)
+    return any(reached_together(mail_caps(row.ip_hash, signature.email_domain, rules, before=row.pk)))
 
 
-def over_domain_cap(domain: str, repeats: QuerySet[OutboundEmail], rules: Rules) -> bool:
-    if not domain or domain_matches(domain, rules.allowed_domains):
-        return False
-    domain_repeats = repeats.filter(signature__email_domain=domain)
-    return reached(rules.mail_cap_per_domain, mailed_to(email_domain=domain), domain_repeats)
+# The counts behind the rules, written as SQL: building each COUNT through the ORM cost several
+# times the CPU of running it, and a signature needs up to six of them (its task's largest cost).
 
 
-def mailed_to(**lookups: str) -> QuerySet[Signature]:
-    """Signatures whose first email went (a held one's waits, uncounted)."""
-    return Signature.objects.filter(checked_at__isnull=False, **lookups)
+@dataclass(frozen=True)
+class Limit:
+    """A count the rules compare with a limit: `sql` (a scalar subquery) has reached `threshold`."""
+
+    sql: str
+    params: tuple[Any, ...]
+    threshold: int
 
 
-def reached(cap: str, signatures: QuerySet[Signature], repeats: QuerySet[OutboundEmail]) -> bool:
-    """Whether first emails to `signatures` and the `repeats` sent or due fill the cap's window."""
+def reached_together(limits: list[Limit]) -> list[bool]:
+    """Whether each count reached its threshold, all counted in one statement."""
+    if not limits:
+        return []
+    columns = ", ".join(f"({limit.sql})" for limit in limits)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", [param for limit in limits for param in limit.params])
+        counts = cursor.fetchone()
+    return [count >= limit.threshold for count, limit in zip(counts, limits, strict=True)]
+
+
+def moment(value: datetime) -> object:
+    """A time as the database compares it with a DateTimeField (SQLite keeps them as text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def rate_windows(signature: Signature, rules: Rules) -> list[Limit]:
+    """More signatures from this address on this statement than a window allows, this one included.
+
+    Counted up to this signature (by id), so a second look gives the same answer.
+    """
+    signatures = Signature._meta.db_table
+    windows = []
+    for rate in (rules.burst_limit, rules.sustained_limit):
+        limit, period = parse_rate(rate)
+        start = moment(signature.created_at - timedelta(seconds=period))
+        sql = (
+            f"SELECT COUNT(*) FROM {signatures} "
+            "WHERE statement_id = %s AND ip_hash = %s AND id <= %s AND created_at > %s"
+        )
+        params = (signature.statement_id, signature.ip_hash, signature.pk, start)
+        windows.append(Limit(sql, params, limit + 1))
+    return windows
+
+
+def mail_caps(address: str, domain: str, rules: Rules, before: int | None = None) -> list[Limit]:
+    """The caps that apply to emails asked for from `address` (a hash; "" for none or an allowed
+    range) to readers at `domain` (allowed domains have none). `before`: count only the repeat
+    emails before this outbox row."""
+    caps = []
+    if address:
+        caps.append(mail_cap(rules.mail_cap_per_ip, "ip_hash", address, before))
+    if domain and not domain_matches(domain, rules.allowed_domains):
+        caps.append(mail_cap(rules.mail_cap_per_domain, "email_domain", domain, before))
+    return caps
+
+
+def mail_cap(cap: str, column: str, value: str, before: int | None) -> Limit:
+    """First emails that went to signatures (a held one's waits, uncounted), and the repeats
+    sent or due, within the cap's window, by the signatures' `column` (ip_hash: a repeat's is
+    that of the address that asked for it, kept on its row)."""
     limit, period = parse_rate(cap)
-    since = timezone.now() - timedelta(seconds=period)
-    first_emails = signatures.filter(checked_at__gt=since).count()
-    if first_emails >= limit:
-        return True
-    repeat_emails = repeats.filter(kind__in=REPEATS, created_at__gt=since).exclude(state__in=NOT_MAILED)
-    return first_emails + repeat_emails.count() >= limit
+    since = moment(timezone.now() - timedelta(seconds=period))
+    signatures, outbox = Signature._meta.db_table, OutboundEmail._meta.db_table
+    first_emails = (
+        f"SELECT COUNT(*) FROM {signatures} "
+        f"WHERE {column} = %s AND checked_at IS NOT NULL AND checked_at > %s"
+    )
+    if column == "ip_hash":
+        repeats = f"SELECT COUNT(*) FROM {outbox} AS email WHERE email.ip_hash = %s"
+    else:
+        repeats = (
+            f"SELECT COUNT(*) FROM {outbox} AS email JOIN {signatures} AS signature "
+            f"ON signature.id = email.signature_id WHERE signature.{column} = %s"
+        )
+    repeats += " AND email.kind IN (%s, %s) AND NOT (email.state IN (%s, %s)) AND email.created_at > %s"
+    kinds, states = sorted(str(kind) for kind in REPEATS), [str(state) for state in NOT_MAILED]
+    params = (value, since, value, *kinds, *states, since)
+    if before is not None:
+        repeats, params = f"{repeats} AND email.id < %s", (*params, before)
+    return Limit(f"SELECT ({first_emails}) + ({repeats})", params, limit)

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db import connections, models, router, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -231,12 +231,25 @@ class OutboundEmail(models.Model):
         """How long to wait after the `attempts`-th failed attempt."""
         return min(cls.FIRST_RETRY * 2 ** max(attempts - 1, 0), cls.RETRY_AFTER)
 
-    def _finish(self, **changes) -> None:
-        """Record an attempt's outcome and let go of the claim, in one statement."""
-        now = timezone.now()
-        OutboundEmail.objects.filter(pk=self.pk).update(
-            attempts=F("attempts") + 1, last_attempt_at=now, claimed_until=None, **changes
-        )
+    def _finish(self, **changes: object) -> None:
+        """Record an attempt's outcome and let go of the claim, in one statement.
+
+        Written as SQL: an UPDATE built through the ORM cost four times the CPU of running it,
+        once for every email sent."""
+        changes = {"last_attempt_at": timezone.now(), "claimed_until": None, **changes}
+        connection = connections[router.db_for_write(OutboundEmail)]
+        by_name = {field.name: field for field in self._meta.concrete_fields}
+        fields = [by_name[name] for name in changes]
+        assignments = "".join(f", {connection.ops.quote_name(field.attname)} = %s" for field in fields)
+        params = [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, changes.values(), strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {self._meta.db_table} SET attempts = attempts + 1{assignments} WHERE id = %s",
+                [*params, self.pk],
+            )
 
     def mark_sent(self) -> None:
         self._finish(state=self.State.SENT, sent_at=timezone.now(), last_error="")

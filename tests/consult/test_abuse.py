@@ -321,3 +321,26 @@ def test_a_repeat_email_screened_twice_gets_the_same_answer(sign_from, settings)
     sign_from("198.51.100.7", "stranger@example.org")
     repeat = outbox_of("stranger@example.org")[-1]
     assert abuse.screen(repeat) == abuse.screen(repeat) != ""
+
+
+def test_repeat_emails_that_did_not_go_do_not_count_towards_a_cap(sign_from, settings):
+    settings.SIGN_MAIL_CAP_PER_IP = "1/h"
+    sign_from("203.0.113.5", "stranger@example.org")
+    sign_from("198.51.100.7", "stranger@example.org")
+    repeat = outbox_of("stranger@example.org")[-1]
+    assert (repeat.kind, repeat.state) == (OutboundEmail.Kind.CONFIRM_AGAIN, OutboundEmail.State.SENT)
+    OutboundEmail.objects.filter(pk=repeat.pk).update(state=OutboundEmail.State.FAILED)
+    sign_from("198.51.100.7", "new@example.org")
+    assert Signature.objects.get(email="new@example.org").hold == Signature.Hold.NONE
+    assert mails_to("new@example.org") == 1
+
+
+def test_a_signature_is_judged_with_one_statement(sign_from, settings, django_assert_num_queries):
+    """Both rate windows and both mail caps (address and domain) are counted together."""
+    settings.SIGN_MAIL_CAP_PER_IP = "1/h"
+    sign_from("198.51.100.7", "first@throwaway.example")
+    sign_from("198.51.100.7", "second@throwaway.example")
+    second = Signature.objects.get(email="second@throwaway.example")
+    rules = abuse.signing_rules.current()
+    with django_assert_num_queries(1):
+        assert abuse.rule_hold(second, rules) == Signature.Hold.MAIL_CAP

@@ -312,3 +312,52 @@ def test_a_kept_connection_is_not_reused_once_idle_or_for_other_settings(smtp_se
     assert deliver_one(third).sent == 1
     assert sending.kept_here.connection is None and len(mail.outbox) == 1
     assert len(smtp_server.wait_for(2, timeout=10)) == 2
+
+
+def test_a_signers_email_reaches_the_server_as_text_and_html_parts_under_a_fresh_boundary(
+    smtp_server, statement
+):
+    for number in range(2):
+        signature = SignatureFactory(statement=statement, email=f"signer{number}@example.org")
+        OutboundEmail.objects.create(signature=signature, kind=OutboundEmail.Kind.CONFIRM)
+    assert deliver_all().sent == 2
+    received = smtp_server.wait_for(2, timeout=10)
+    boundaries = set()
+    for message in received:
+        assert message.get_content_type() == "multipart/alternative"
+        text, html = message.iter_parts()
+        assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+        assert "/confirm/" in text.get_content() and "/confirm/" in html.get_content()
+        assert statement.title in text.get_content()
+        boundaries.add(message.get_boundary())
+    assert len(boundaries) == 2
+    # Chosen as the message is built (the email package would check a boundary of its own
+    # against the text with a regular expression compiled for each message).
+    built = emails.message("Subject", "Text", "<p>HTML</p>", "reader@example.org").message()
+    assert built.get_boundary() is not None
+    assert (
+        built.get_boundary() != emails.message("S", "T", "<p>H</p>", "r@example.org").message().get_boundary()
+    )
+
+
+def test_an_attempts_outcome_is_recorded_in_one_statement(django_assert_num_queries):
+    [row] = queued(1)
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        claimed_until=timezone.now(), last_error="earlier", attempts=2
+    )
+    row.refresh_from_db()
+    with django_assert_num_queries(1):
+        row.retry_later("451 try again")
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.claimed_until, row.last_error) == (
+        "pending",
+        3,
+        None,
+        "451 try again",
+    )
+    assert row.next_attempt_at > timezone.now() + timedelta(minutes=1) and row.last_attempt_at is not None
+    with django_assert_num_queries(1):
+        row.mark_sent()
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.last_error) == (OutboundEmail.State.SENT, 4, "")
+    assert row.sent_at is not None and row.sent_at >= row.last_attempt_at - timedelta(seconds=1)

@@ -2,11 +2,15 @@
 and clean-up."""
 
 import smtplib
+import threading
+import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consult import emails, signing, tasks
@@ -18,6 +22,7 @@ from consult.models import (
     SignatureToken,
     Statement,
 )
+from tests.conftest import require
 from tests.consult.signers import post_sign
 from tests.factories import SignatureFactory, StatementFactory
 
@@ -211,3 +216,81 @@ def test_the_signing_task_judges_a_new_signature_in_the_transaction_that_writes_
     first, second = Signature.objects.order_by("pk")
     assert (first.hold, second.hold) == (Signature.Hold.NONE, Signature.Hold.RATE)
     assert first.checked_at is not None and second.checked_at is not None and mail.outbox == []
+
+
+def sign_attempt(statement, email: str = "signer@example.org") -> SignAttempt:
+    """A sign form as the request keeps it, with no task queued for it."""
+    fields = {"name": "A Signer", "email": email, "email_normalised": email, "email_domain": "example.org"}
+    payload = {"statement_id": statement.pk, "fields": fields, "hold": "", "ip_hash": "", "language": "en"}
+    return SignAttempt.objects.create(kind=SignAttempt.Kind.SIGN, payload=payload | {"user_id": None})
+
+
+def test_taking_an_attempt_deletes_it_and_returns_the_form_in_one_statement(
+    statement, django_assert_num_queries
+):
+    attempt = sign_attempt(statement)
+    with django_assert_num_queries(1):
+        taken = SignAttempt.objects.take(attempt.pk)
+    assert taken is not None and (taken.pk, taken.kind) == (attempt.pk, SignAttempt.Kind.SIGN)
+    assert taken.payload == attempt.payload and taken.payload["fields"]["email"] == "signer@example.org"
+    assert not SignAttempt.objects.exists()
+    assert SignAttempt.objects.take(attempt.pk) is None
+
+
+def test_an_attempt_whose_task_fails_is_kept_for_the_sweep(statement):
+    attempt = sign_attempt(statement)
+    failing = mock.patch("consult.signing.carry_out", side_effect=RuntimeError("worker lost"))
+    with failing, pytest.raises(RuntimeError):
+        signing.carry_out_attempt(attempt.pk)
+    assert list(SignAttempt.objects.values_list("pk", "payload")) == [(attempt.pk, attempt.payload)]
+    assert signing.carry_out_attempt(attempt.pk) is True
+    assert Signature.objects.get().email == "signer@example.org" and not SignAttempt.objects.exists()
+
+
+@pytest.mark.services
+def test_an_attempt_another_worker_holds_is_skipped_not_waited_for(transactional_db, statement):
+    require(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL=postgres://...)")
+    attempt = sign_attempt(statement)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                SignAttempt.objects.select_for_update().get(pk=attempt.pk)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        started = time.monotonic()
+        assert signing.carry_out_attempt(attempt.pk) is False
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert SignAttempt.objects.filter(pk=attempt.pk).exists() and not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_signing_task_reads_only_the_statement_columns_its_email_needs(
+    statement, language, django_capture_on_commit_callbacks
+):
+    Statement.objects.filter(pk=statement.pk).update(title="The English title", title_cy="Y teitl Cymraeg")
+    attempt = sign_attempt(statement)
+    SignAttempt.objects.filter(pk=attempt.pk).update(payload=attempt.payload | {"language": language})
+    sent = django_capture_on_commit_callbacks(execute=True)
+    with CaptureQueriesContext(connection) as queries, sent:  # The email is sent inside too.
+        assert signing.carry_out_attempt(attempt.pk) is True
+    reads = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and "consult_statement" in query["sql"]
+    ]
+    assert len(reads) == 1 and '"consult_statement"."text"' not in reads[0]
+    [email] = mail.outbox
+    title = "Y teitl Cymraeg" if language == "cy" else "The English title"
+    assert title in email.subject and title in email.body and f"/statements/{statement.slug}/" in email.body
