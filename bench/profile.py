@@ -12,7 +12,9 @@ gunicorn worker or Celery pool process), 100 times a second, only the thread tha
 into docs/profiles/ a flame graph (`<target>.svg`) and a summary (`<target>.txt`): the share of
 samples by area of code, by function including what it calls, and by function alone. A process
 the machine has descheduled still holds its GIL, so bench/inprocess.py then also profiles the
-same views in-process with cProfile counting CPU time only (`<target>.cprofile.txt`).
+same views in-process with cProfile counting CPU time only (`<target>.cprofile.txt`), and, when
+every target is profiled, takes signers through each step of a signature in one thread
+(`path.txt`: CPU, SQL statements, commits and Redis round trips per step).
 
 | target   | load (bench/driver.py)          | sampled            |
 | baseline | write baseline POSTs            | gunicorn           |
@@ -251,6 +253,44 @@ def in_process(context: run.Context, names: list[str]) -> None:
     services.run(command, environment, run.WORK / "logs" / "inprocess.log", 1800)
 
 
+def signature_path(context: run.Context, command: str, signatures: int = 200) -> None:
+    """Each step of a signature in one thread, tasks included (bench/inprocess.py's `path`), into
+    docs/profiles/path.txt: what a confirmed signature costs, step by step, without contention.
+
+    Its tasks go to a queue of their own, which the running worker does not take, and its email
+    to a sink of its own, so that nothing but this thread does its work.
+    """
+    print("== in-process cost of each step of a signature", flush=True)
+    run.settle(context)
+    sink_port = services.free_port()
+    environment = context.environment | {
+        "ALLOWED_HOSTS": "testserver",
+        "PGAPPNAME": "consult-web",
+        "EMAIL_URL": f"smtp://127.0.0.1:{sink_port}",
+        "CELERY_TASK_DEFAULT_QUEUE": "bench-path",
+    }
+    out = run.WORK / "path.txt"
+    arguments = ["--signatures", str(signatures), "--fixtures", str(run.WORK / "fixtures.json")]
+    with open(out, "w") as output:
+        subprocess.run(
+            [services.PYTHON, "-m", "bench.inprocess", "path", *arguments],
+            env=environment,
+            cwd=services.ROOT,
+            stdout=output,
+            stderr=subprocess.DEVNULL,
+            check=True,
+            timeout=1800,
+        )
+    header = [
+        f"# Each step of a signature in one thread: `{command}`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "# python -m bench.inprocess path: CPU of this thread alone (time.thread_time), per signer;",
+        "# the tasks are run in-thread as the worker would, the email sent to an SMTP sink.",
+        "",
+    ]
+    (OUT / "path.txt").write_text("\n".join(header) + out.read_text())
+    print("  docs/profiles/path.txt", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("targets", nargs="*", choices=[[], *TARGETS], default=[])
@@ -274,6 +314,8 @@ def main() -> int:
         context.mailbox = driver.Mailbox(mail)
         profile(context, names, " ".join(["python -m bench.profile", *sys.argv[1:]]))
         in_process(context, names)
+        if not arguments.targets:
+            signature_path(context, " ".join(["python -m bench.profile", *sys.argv[1:]]))
         context.mailbox.stop()
     finally:
         processes.stop_all()
