@@ -13,7 +13,7 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
-from consult import caching, languages
+from consult import caching, languages, outcomes
 from consult.links import absolute
 from consult.models import SignatureCounter, Statement
 from consult.models.languages import WELSH
@@ -111,8 +111,10 @@ def statement_document(slug: str, language: str = "en") -> dict | None:
 
 
 def forget_local_documents() -> None:
-    """Drop this process's copies (tests use it, with cache.clear(), to skip the few seconds' wait)."""
+    """Drop this process's copies, the API's outcomes included (tests use it, with cache.clear(),
+    to skip the few seconds' wait)."""
     local_documents.clear()
+    outcomes.forget_local_outcomes()
 
 
 def statement_documents(statements: Iterable[Statement]) -> list[dict]:

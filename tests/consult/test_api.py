@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from consult import embeds
+from consult import embeds, outcomes
 from consult.embeds import forget_local_documents
 from consult.models import Statement
 from consult.openapi import openapi_document
@@ -184,6 +184,26 @@ def test_detail_reads_counters_not_signatures_in_a_constant_number_of_queries(
     assert not any('"consult_signature"' in query["sql"] for query in captured.captured_queries)
     with django_assert_max_num_queries(0):
         assert client.get(detail(statement.slug)).status_code == 200
+
+
+def test_detail_keeps_what_it_leads_to_in_each_process_for_a_second(client, statement, monkeypatch):
+    """A flood of API readers costs one shared-cache read of the outcomes per second per process,
+    and an editor's change shows once the shared copy and this one have expired."""
+    reads = []
+    read_many = outcomes.caching.read_many
+    monkeypatch.setattr(outcomes.caching, "read_many", lambda keys: reads.append(keys) or read_many(keys))
+    assert client.get(detail(statement.slug)).json()["recipient"] == statement.recipient
+    outcome_reads = [keys for keys in reads if keys == [outcomes.cache_key(statement.slug)]]
+    assert len(outcome_reads) == 1
+    for _ in range(3):
+        client.get(detail(statement.slug))
+    assert [keys for keys in reads if keys == [outcomes.cache_key(statement.slug)]] == outcome_reads
+    Statement.objects.filter(pk=statement.pk).update(recipient="The Home Secretary <script>")
+    cache.clear()
+    later = time.monotonic() + outcomes.LOCAL_SECONDS + 0.1
+    monkeypatch.setattr(outcomes.time, "monotonic", lambda: later)
+    monkeypatch.setattr(embeds.time, "monotonic", lambda: later)
+    assert client.get(detail(statement.slug)).json()["recipient"] == "The Home Secretary <script>"
 
 
 def test_list_reads_counters_not_signatures_in_a_constant_number_of_queries(
