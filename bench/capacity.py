@@ -289,10 +289,11 @@ def busy_warning(machine: dict) -> list[str]:
     if load <= (machine.get("cores") or assumption("host_cores")):
         return []
     return [
-        f"**This report's machine was busy** (load average {load:g} on {machine.get('cores')} cores, other",
-        "work included): CPU time per request grows when processes share cores, caches and memory",
-        "bandwidth with others, so every CPU figure below is overstated and so is every host count.",
-        "Regenerate this file from a run on a quiet machine.",
+        f"**Load average {load:g} on {machine.get('cores')} cores at the end of the run.** The benchmark's",
+        "own processes count in it (its last scenario's), and so would any other work: CPU time per request",
+        "grows when processes share cores, caches and memory bandwidth, so were other work running, every",
+        "CPU figure below is overstated, and so is every host count. Regenerate this file from a run on a",
+        "quiet machine.",
         "",
     ]
 
