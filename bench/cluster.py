@@ -441,7 +441,13 @@ class Sampler:
     def sample(self, admin, server, moment: float) -> None:
         pool = next(row for row in pooler.show(admin, "POOLS") if row["database"] == self.database)
         with server.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.database])
+            # Not the run's own single-instance site (bench/run.py names its connections): idle
+            # during B7, it keeps the persistent connections the scenarios before it opened.
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                " AND application_name NOT IN ('consult-web', 'consult-worker')",
+                [self.database],
+            )
             backends = cursor.fetchone()[0]
         servers = sum(pool[name] for name in ["sv_active", "sv_idle", "sv_used", "sv_tested", "sv_login"])
         self.samples.append(
