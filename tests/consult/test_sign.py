@@ -208,12 +208,13 @@ def test_filled_honeypot_looks_like_success_but_saves_and_sends_nothing(sign, st
     assert Signature.objects.count() == 0 and not mail.outbox
 
 
-@pytest.mark.parametrize(("started", "dwell"), [("fresh", 0), ("forged", None), ("", None)])
-def test_fast_or_missing_timing_token_is_recorded_but_never_holds(sign, statement, started, dwell):
+# A fresh token's whole seconds: 0, or 1 when a loaded machine takes half a second to sign.
+@pytest.mark.parametrize(("started", "dwells"), [("fresh", {0, 1}), ("forged", {None}), ("", {None})])
+def test_fast_or_missing_timing_token_is_recorded_but_never_holds(sign, statement, started, dwells):
     response = sign(started=served_token(seconds_ago=0.5) if started == "fresh" else started)
     assert response.status_code == 302
     signature = Signature.objects.get()
-    assert signature.dwell_seconds == dwell
+    assert signature.dwell_seconds in dwells
     assert signature.hold == Signature.Hold.NONE
     assert len(mail.outbox) == 1
     signature.confirm()
